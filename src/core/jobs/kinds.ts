@@ -1,0 +1,11 @@
+import { countJob } from '../pipelines/count';
+import { registerJob } from './registry';
+
+/** Every job kind, registered once. A new pipeline adds one line here. */
+let registered = false;
+
+export function registerJobKinds(): void {
+  if (registered) return;
+  registered = true;
+  registerJob(countJob);
+}

@@ -1,0 +1,49 @@
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { WorkerEvents, WorkerHandle, WorkerHost } from './host';
+import type { WorkerToParent } from './protocol';
+
+/** The worker entry as TypeScript source, for runs under Node (tsx loads it). */
+export function sourceWorkerEntry(): string {
+  return fileURLToPath(new URL('../workers/job-worker.ts', import.meta.url));
+}
+
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
+/** child_process.fork: the headless host. */
+export class NodeWorkerHost implements WorkerHost {
+  fork(entry: string, events: WorkerEvents, options: { name: string; env: Record<string, string> }): WorkerHandle {
+    const child = fork(entry, [], {
+      execArgv: entry.endsWith('.ts') ? ['--import', tsxLoader()] : [],
+      env: { ...process.env, ...options.env, SLEEVE_WORKER_NAME: options.name },
+      // A worker's own output goes to stderr, so it never mixes into a CLI's --json stdout.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    child.stdout?.pipe(process.stderr, { end: false });
+    child.stderr?.pipe(process.stderr, { end: false });
+    child.on('message', (message) => events.onMessage(message as WorkerToParent));
+    let exited = false;
+    const exit = (code: number | null, signal: string | null) => {
+      if (exited) return;
+      exited = true;
+      events.onExit({ code, signal });
+    };
+    child.on('exit', (code, signal) => exit(code, signal));
+    child.on('error', () => {
+      if (child.exitCode === null && child.signalCode === null && child.pid === undefined) exit(null, null);
+    });
+    return {
+      pid: child.pid ?? null,
+      send: (message) => {
+        if (child.connected) child.send(message);
+      },
+      kill: () => {
+        child.kill('SIGKILL');
+      },
+    };
+  }
+}

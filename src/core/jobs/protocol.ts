@@ -1,0 +1,13 @@
+import type { JobProgress } from '../../shared/jobs';
+
+/** Messages between the job manager and a worker process. */
+export type ParentToWorker =
+  | { type: 'start'; jobId: number; kind: string; params: unknown; libraryPath: string }
+  | { type: 'cancel' };
+
+export type WorkerEndState = 'done' | 'cancelled' | 'failed';
+
+export type WorkerToParent =
+  | { type: 'progress'; progress: JobProgress }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'end'; state: WorkerEndState; progress: JobProgress; error: string | null };

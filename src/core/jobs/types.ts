@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import type { Library } from '../db/library';
+import type { ProgressTracker } from './progress';
+
+export interface JobLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface JobContext<P> {
+  params: P;
+  /** Aborted on cancel: stop starting new work, finish or drop what is in flight. */
+  signal: AbortSignal;
+  progress: ProgressTracker;
+  log: JobLogger;
+  /** The worker's own connection to the library, opened on first use. */
+  library(): Library;
+}
+
+/**
+ * A pipeline: one function run(ctx) in a worker process. Returning normally
+ * with the signal aborted means 'cancelled'; throwing means 'failed'.
+ */
+export interface JobDefinition<P = unknown> {
+  kind: string;
+  title: string;
+  description: string;
+  params: z.ZodType<P>;
+  run(ctx: JobContext<P>): Promise<void>;
+}

@@ -1,0 +1,36 @@
+import type { Api, ApiEvent, ApiMethod } from './api';
+
+/** How a renderer reaches the app: IPC in Electron, a WebSocket in a browser. */
+export interface ApiTransport {
+  call(method: ApiMethod, args: unknown[]): Promise<unknown>;
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+}
+
+/** Wire messages of the WebSocket transport. */
+export interface RpcRequest {
+  id: number;
+  method: ApiMethod;
+  args: unknown[];
+}
+
+export type RpcResponse =
+  | { id: number; result: unknown }
+  | { id: number; error: { message: string } };
+
+export type RpcServerMessage = RpcResponse | ApiEvent;
+
+/** Builds the typed Api on top of any transport, so both shells share one client. */
+export function createApi(transport: ApiTransport): Api {
+  const call = <T>(method: ApiMethod, ...args: unknown[]) => transport.call(method, args) as Promise<T>;
+  return {
+    appInfo: () => call('appInfo'),
+    listJobKinds: () => call('listJobKinds'),
+    listJobs: (limit) => call('listJobs', limit),
+    startJob: (request) => call('startJob', request),
+    cancelJob: (id) => call('cancelJob', id),
+    onJobUpdate: (listener) =>
+      transport.subscribe((event) => {
+        if (event.event === 'jobUpdate') listener(event.data);
+      }),
+  };
+}
