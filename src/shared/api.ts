@@ -9,8 +9,8 @@ export interface StartJobRequest {
 export interface AppInfo {
   version: string;
   libraryPath: string;
-  /** 'electron' in the desktop app, 'web' in the local web UI. */
-  shell: 'electron' | 'web';
+  /** Which shell serves the Api: the desktop app, the local web server or the CLI. */
+  shell: 'electron' | 'web' | 'cli';
 }
 
 /**

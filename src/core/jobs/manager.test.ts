@@ -142,6 +142,15 @@ describe('JobManager with real worker processes', () => {
     expect((await manager.waitFor(next.id)).state).toBe('done');
   });
 
+  it("ignores a terminal's Ctrl-C in the worker: cancel comes only from the manager", async () => {
+    const job = manager.start({ kind: 'count', params: { to: 30, delayMs: 10 } });
+    const running = await nextUpdate(manager, (u) => u.id === job.id && u.done >= 2);
+    process.kill(running.pid!, 'SIGINT');
+    const final = await manager.waitFor(job.id);
+    expect(final.state).toBe('done');
+    expect(final.counters.counted).toBe(30);
+  });
+
   it('reports an error thrown by the pipeline as failed with its message', async () => {
     const job = manager.start({ kind: 'count', params: { to: 10, failAt: 3 } });
     const final = await manager.waitFor(job.id);

@@ -56,6 +56,9 @@ export function serveWorker(port: WorkerPort, exit: (code: number) => void = (co
     return finishing;
   };
 
+  // Ctrl-C in a terminal signals the whole process group; cancel reaches a
+  // worker only from its parent, so the job ends 'cancelled', not killed.
+  process.on('SIGINT', () => {});
   process.on('uncaughtException', (err) => void finish('failed', errorMessage(err)));
   process.on('unhandledRejection', (err) => void finish('failed', errorMessage(err)));
 
