@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+
+// Paths are relative to the project root, where electron-vite runs.
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // The utility-process entry: the same file the CLI forks under Node.
+          'job-worker': resolve('src/core/workers/job-worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        // A sandboxed preload must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('src/renderer'),
+    build: {
+      // electron-vite leaves this off; the web UI is also served over HTTP.
+      minify: true,
+      rollupOptions: { input: resolve('src/renderer/index.html') },
+    },
+    plugins: [react()],
+  },
+});

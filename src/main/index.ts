@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron';
+import { openSleeveCore, type SleeveCore } from '../core/app';
+import { appDataDir, APP_NAME } from '../core/paths';
+import { IPC_CALL, IPC_EVENT, type IpcReply } from '../shared/ipc';
+import { buildMenu } from './menu';
+import { UtilityProcessHost } from './utility-host';
+
+app.setName(APP_NAME);
+// One app-data folder for the desktop app, the CLI and the web server.
+app.setPath('userData', appDataDir());
+
+/** better-sqlite3 built for Electron's ABI by `npm start` (scripts/start.mjs), when present. */
+function electronSqliteBinding(): Record<string, string> {
+  const built = path.join(app.getAppPath(), 'node_modules/.cache/sleeve-electron/better_sqlite3.node');
+  if (process.env.SLEEVE_SQLITE_BINDING) return { SLEEVE_SQLITE_BINDING: process.env.SLEEVE_SQLITE_BINDING };
+  return fs.existsSync(built) ? { SLEEVE_SQLITE_BINDING: built } : {};
+}
+
+function libraryPathFromArgs(): string {
+  const i = process.argv.indexOf('--db');
+  const given = i >= 0 ? process.argv[i + 1] : undefined;
+  return path.resolve(given ?? process.env.SLEEVE_DB ?? path.join(app.getPath('userData'), 'library.sqlite'));
+}
+
+let core: SleeveCore | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+function isOwnPage(event: IpcMainInvokeEvent): boolean {
+  const url = event.senderFrame?.url ?? '';
+  if (process.env.ELECTRON_RENDERER_URL) return url.startsWith(process.env.ELECTRON_RENDERER_URL);
+  return url.startsWith('file://') && event.sender === mainWindow?.webContents;
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 720,
+    minHeight: 480,
+    title: APP_NAME,
+    show: false,
+    webPreferences: {
+      preload: path.join(__dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void win.loadFile(path.join(__dirname, '../renderer/index.html'));
+  return win;
+}
+
+async function start(): Promise<void> {
+  const env = electronSqliteBinding();
+  Object.assign(process.env, env);
+  const libraryPath = libraryPathFromArgs();
+  try {
+    core = openSleeveCore({
+      libraryPath,
+      host: new UtilityProcessHost(),
+      workerEntry: path.join(__dirname, 'job-worker.js'),
+      shell: 'electron',
+      workerEnv: env,
+      log: (level, message) => (level === 'error' ? console.error(message) : console.info(message)),
+    });
+  } catch (err) {
+    dialog.showErrorBox('Sleeve cannot open its library', (err as Error).message);
+    app.exit(3);
+    return;
+  }
+  const api = core.api;
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ipcMain.handle(IPC_CALL, async (event, method: unknown, args: unknown): Promise<IpcReply> => {
+    if (!isOwnPage(event)) return { ok: false, message: 'Refused: the request did not come from Sleeve.' };
+    try {
+      return { ok: true, result: await api.call(String(method), args) };
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
+  });
+  api.subscribe((event) => mainWindow?.webContents.send(IPC_EVENT, event));
+  Menu.setApplicationMenu(buildMenu(libraryPath));
+  mainWindow = createWindow();
+  mainWindow.on('closed', () => (mainWindow = null));
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  app.whenReady().then(start);
+  app.on('activate', () => {
+    if (core && !mainWindow) mainWindow = createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  let closing = false;
+  app.on('before-quit', (event) => {
+    if (!core || closing) return;
+    closing = true;
+    event.preventDefault();
+    // Cancel running jobs so none is left 'running', then quit for real.
+    void core.close().finally(() => app.quit());
+  });
+}
