@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { JobDefinition } from '../jobs/types';
 
@@ -33,6 +33,8 @@ export const countJob: JobDefinition<z.infer<typeof params>> = {
       if (params.ignoreCancel) busyWait(params.delayMs);
       else if (signal.aborted) return;
       else if (params.delayMs > 0) await sleep(params.delayMs, undefined, { signal }).catch(() => undefined);
+      // Without a pause, yield now and then so progress goes out and cancel gets in.
+      else if (n % 1024 === 0) await yieldToEventLoop();
       if (signal.aborted && !params.ignoreCancel) return;
       if (params.failAt === n) throw new Error(`Asked to fail at ${n}`);
       progress.add('counted');
