@@ -1,10 +1,10 @@
-import { createRequire } from 'node:module';
 import { openLibrary, type Library } from './db/library';
 import type { WorkerHost } from './jobs/host';
 import { registerJobKinds } from './jobs/kinds';
 import { JobManager } from './jobs/manager';
 import { createApiService, type ApiService } from './api/service';
 import type { AppInfo } from '../shared/api';
+import { SLEEVE_VERSION } from './version';
 
 export interface SleeveCore {
   db: Library;
@@ -21,9 +21,6 @@ export interface SleeveCoreOptions {
   workerEnv?: Record<string, string>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
-
-export const SLEEVE_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string })
-  .version;
 
 /** Everything a shell (desktop main, web server, CLI) needs, wired once. */
 export function openSleeveCore(options: SleeveCoreOptions): SleeveCore {
