@@ -1,5 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import path from 'node:path';
 import type { SleeveCore } from '../core/app';
+import { failuresSince, iterateTracks } from '../core/library/queries';
+import { formatDuration } from '../shared/format';
 import { summaryLine } from './progress-line';
 import { runJobInForeground, type JobOutput } from './run-job';
 
@@ -44,6 +47,43 @@ export const COMMANDS: Command[] = [
       };
       if (values['fail-at'] !== undefined) params.failAt = positiveInt(values['fail-at'], '--fail-at');
       return runJobInForeground(core, { kind: 'count', params }, out);
+    },
+  },
+  {
+    name: 'scan',
+    synopsis: 'scan [DIR|FILE...] [--workers N]',
+    summary: 'Scan folders into the library (remembered); with none, rescan every folder added before.',
+    options: { workers: { type: 'string' } },
+    run(core, values, positionals, out) {
+      const params: Record<string, unknown> = { paths: positionals.map((p) => path.resolve(p)) };
+      if (values.workers !== undefined) params.workers = positiveInt(values.workers, '--workers');
+      return runJobInForeground(core, { kind: 'scan', params }, out, (final) => {
+        const failures = final.startedAt === null ? [] : failuresSince(core.db, final.startedAt);
+        for (const failure of failures) {
+          out.stdout.write(values.json ? `${JSON.stringify({ failed: failure })}\n` : `failed: ${failure.path}: ${failure.reason}\n`);
+        }
+      });
+    },
+  },
+  {
+    name: 'tracks',
+    synopsis: 'tracks',
+    summary: 'Print every track: one JSON object a line with --json.',
+    options: {},
+    async run(core, values, _positionals, out) {
+      for (const track of iterateTracks(core.db)) {
+        if (values.json) {
+          out.stdout.write(`${JSON.stringify(track)}\n`);
+          continue;
+        }
+        const where = [track.album, track.year].filter((x) => x !== null).join(', ');
+        const status = track.status === 'ok' ? '' : ` [${track.status}${track.error ? `: ${track.error}` : ''}]`;
+        out.stdout.write(
+          `${track.artist ?? '?'} — ${track.title ?? path.basename(track.path)}${where ? ` (${where})` : ''} ` +
+            `${track.format ?? ''} ${formatDuration(track.durationMs)}${status}\n    ${track.path}\n`,
+        );
+      }
+      return 0;
     },
   },
   {

@@ -32,7 +32,13 @@ export function exitCodeFor(job: JobSnapshot): number {
  * Runs one job to its end in the foreground: a live progress line on a TTY,
  * Ctrl-C to cancel, and a final summary. Every job command goes through here.
  */
-export async function runJobInForeground(core: SleeveCore, request: StartJobRequest, out: JobOutput): Promise<number> {
+export async function runJobInForeground(
+  core: SleeveCore,
+  request: StartJobRequest,
+  out: JobOutput,
+  /** Writes what the job found worth listing, before the result line. */
+  report?: (final: JobSnapshot) => void,
+): Promise<number> {
   const job = core.jobs.start(request);
   const drawBar = !out.json && out.stdout.isTTY;
   let lastLine = '';
@@ -57,6 +63,7 @@ export async function runJobInForeground(core: SleeveCore, request: StartJobRequ
   try {
     const final = await core.jobs.waitFor(job.id);
     if (drawBar && lastLine) out.stdout.write('\r\x1b[K');
+    report?.(final);
     if (out.json) out.stdout.write(`${jobResultJson(final)}\n`);
     else (final.state === 'failed' ? out.stderr : out.stdout).write(`${summaryLine(final)}\n`);
     return exitCodeFor(final);

@@ -34,6 +34,70 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'library roots and tracks',
+    sql: `
+      CREATE TABLE roots (
+        id        INTEGER PRIMARY KEY,
+        path      TEXT    NOT NULL UNIQUE,
+        added_at  INTEGER NOT NULL
+      );
+
+      -- One row per audio file Sleeve has seen. A row is never deleted by a
+      -- scan: a vanished file becomes 'missing', a moved one keeps its row.
+      CREATE TABLE tracks (
+        id                  INTEGER PRIMARY KEY,
+        path                TEXT    NOT NULL UNIQUE,
+        folder              TEXT    NOT NULL,
+        size                INTEGER NOT NULL,
+        mtime_ms            INTEGER NOT NULL,
+        status              TEXT    NOT NULL CHECK (status IN ('ok', 'failed', 'missing')),
+        error               TEXT,
+        content_key         TEXT,
+        format              TEXT,
+        codec               TEXT,
+        lossless            INTEGER,
+        bitrate             INTEGER,
+        sample_rate         INTEGER,
+        bits_per_sample     INTEGER,
+        channels            INTEGER,
+        duration_ms         INTEGER,
+        title               TEXT,
+        artist              TEXT,
+        album               TEXT,
+        album_artist        TEXT,
+        track_no            INTEGER,
+        track_total         INTEGER,
+        disc_no             INTEGER,
+        disc_total          INTEGER,
+        tag_year            INTEGER,
+        year                INTEGER,
+        year_source         TEXT,
+        genre               TEXT,
+        isrc                TEXT,
+        compilation         INTEGER NOT NULL DEFAULT 0,
+        mb_recording_id     TEXT,
+        mb_track_id         TEXT,
+        mb_release_id       TEXT,
+        mb_release_group_id TEXT,
+        mb_artist_ids       TEXT,
+        mb_album_artist_ids TEXT,
+        has_art             INTEGER NOT NULL DEFAULT 0,
+        first_seen          INTEGER NOT NULL,
+        last_seen           INTEGER NOT NULL,
+        parsed_at           INTEGER,
+        missing_since       INTEGER
+      );
+      CREATE INDEX tracks_by_folder ON tracks (folder);
+      CREATE INDEX tracks_by_content_key ON tracks (content_key) WHERE content_key IS NOT NULL;
+      CREATE INDEX tracks_by_status ON tracks (status);
+      CREATE INDEX tracks_by_artist ON tracks (artist COLLATE NOCASE, album COLLATE NOCASE, disc_no, track_no);
+      CREATE INDEX tracks_by_album ON tracks (album COLLATE NOCASE, disc_no, track_no);
+      CREATE INDEX tracks_by_title ON tracks (title COLLATE NOCASE);
+      CREATE INDEX tracks_by_year ON tracks (year);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,4 +1,5 @@
 import { countJob } from '../pipelines/count';
+import { scanJob } from '../pipelines/scan';
 import { registerJob } from './registry';
 
 /** Every job kind, registered once. A new pipeline adds one line here. */
@@ -8,4 +9,5 @@ export function registerJobKinds(): void {
   if (registered) return;
   registered = true;
   registerJob(countJob);
+  registerJob(scanJob);
 }

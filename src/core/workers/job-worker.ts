@@ -5,6 +5,8 @@
  */
 import { registerJobKinds } from '../jobs/kinds';
 import { processPort, serveWorker } from '../jobs/runtime';
+import { setWorkerAssetBase } from './assets';
 
+setWorkerAssetBase(import.meta.url);
 registerJobKinds();
 serveWorker(processPort());

@@ -1,0 +1,185 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import type { JobDefinition } from '../jobs/types';
+import { crawl } from '../scan/crawl';
+import { isAudioPath } from '../scan/formats';
+import { ParsePool } from '../scan/parse-pool';
+import {
+  listRoots,
+  loadKnownTracks,
+  missingByContentKey,
+  normaliseRoots,
+  rememberRoots,
+  TrackWriter,
+  type KnownTrack,
+} from '../scan/store';
+import type { FoundFile, ReadResult } from '../scan/types';
+import { workerAsset } from '../workers/assets';
+
+const params = z.object({
+  /** Folders (remembered as library roots) or single files; none rescans every root. */
+  paths: z.array(z.string().min(1).max(4096)).max(10_000).default([]),
+  /** Parse threads; one per core by default. */
+  workers: z.number().int().min(1).max(64).optional(),
+});
+
+const BATCH_FILES = 32;
+const FLUSH_EVERY_MS = 250;
+const FLUSH_EVERY_RESULTS = 500;
+
+export const SCAN_COUNTERS = ['found', 'new', 'changed', 'unchanged', 'parsed', 'failed', 'moved', 'restored', 'missing'];
+
+/**
+ * Scan: crawl the roots, read the tags of new and changed files on every
+ * core, and write them in batched transactions. Unchanged files (same size
+ * and mtime) are not opened; vanished ones become 'missing'; a moved file
+ * keeps its row.
+ */
+export const scanJob: JobDefinition<z.infer<typeof params>> = {
+  kind: 'scan',
+  title: 'Scan',
+  description: 'Finds the music files in your folders and reads their tags.',
+  params,
+  async run({ params, signal, progress, library }) {
+    const db = library();
+    const now = Date.now();
+    progress.set(Object.fromEntries(SCAN_COUNTERS.map((name) => [name, 0])));
+
+    const folders: string[] = [];
+    const singleFiles: FoundFile[] = [];
+    const writer = new TrackWriter(db);
+    for (const given of params.paths.map((p) => path.resolve(p))) {
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(given);
+      } catch {
+        throw new Error(`${given} does not exist or cannot be read. Check the path and try again.`);
+      }
+      if (stat.isDirectory()) folders.push(given);
+      else if (isAudioPath(given)) singleFiles.push({ path: given, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) });
+      else throw new Error(`${given} is not a folder or an audio file Sleeve can read.`);
+    }
+    if (folders.length > 0) rememberRoots(db, normaliseRoots(folders));
+    const roots = normaliseRoots(params.paths.length > 0 ? folders : listRoots(db));
+    if (roots.length === 0 && singleFiles.length === 0) {
+      throw new Error('There are no folders to scan yet. Add one with File → Add Folder… or `scan DIR`.');
+    }
+
+    // 1. Crawl: every audio file under the roots, with size and mtime.
+    progress.setMessage(`Looking for music in ${roots.length === 1 ? roots[0] : `${roots.length} folders`}…`);
+    const found: FoundFile[] = [...singleFiles];
+    const problems: Array<{ path: string; reason: string }> = [];
+    await crawl(roots, {
+      file: (file) => {
+        found.push(file);
+        progress.add('found');
+      },
+      problem: (problem) => problems.push(problem),
+      cancelled: () => signal.aborted,
+    });
+    progress.add('found', singleFiles.length);
+    if (signal.aborted) return;
+
+    // 2. Compare with the library.
+    const known = loadKnownTracks(db, roots);
+    for (const file of singleFiles) {
+      const row = db
+        .prepare('SELECT id, size, mtime_ms AS mtimeMs, status, content_key AS contentKey FROM tracks WHERE path = ?')
+        .get(file.path) as KnownTrack | undefined;
+      if (row) known.set(file.path, row);
+    }
+    const seen = new Set<string>();
+    // 'retry': a file that failed before and has not changed; it is read again but is neither new nor changed.
+    const toRead: Array<{ file: FoundFile; reason: 'new' | 'changed' | 'retry' }> = [];
+    const restored: number[] = [];
+    for (const file of found) {
+      if (seen.has(file.path)) continue;
+      seen.add(file.path);
+      const row = known.get(file.path);
+      if (!row) toRead.push({ file, reason: 'new' });
+      else if (row.size !== file.size || row.mtimeMs !== file.mtimeMs) toRead.push({ file, reason: 'changed' });
+      else if (row.status === 'failed') toRead.push({ file, reason: 'retry' });
+      else if (row.status === 'missing') restored.push(row.id);
+      else progress.add('unchanged');
+    }
+    for (const problem of problems) seen.add(problem.path);
+    const vanished = [...known.entries()].filter(([p, row]) => !seen.has(p) && row.status !== 'missing');
+    const movable = missingByContentKey(db, vanished.map(([, row]) => row));
+    const movedIds = new Set<number>();
+
+    writer.batch(() => {
+      for (const id of restored) writer.restore(id, now);
+      for (const problem of problems) writer.writeFailure({ path: problem.path, size: 0, mtimeMs: 0 }, problem.reason, now);
+    });
+    progress.add('restored', restored.length);
+    progress.add('failed', problems.length);
+
+    // 3. Read tags on every core, writing as results come back.
+    progress.setTotal(toRead.length);
+    progress.setMessage(toRead.length > 0 ? `Reading tags of ${toRead.length} files…` : 'Nothing new to read.');
+    const readReason = new Map(toRead.map((t) => [t.file.path, t.reason]));
+    let buffered: ReadResult[] = [];
+    let lastFlush = Date.now();
+    const flush = () => {
+      if (buffered.length === 0) return;
+      const results = buffered;
+      buffered = [];
+      lastFlush = Date.now();
+      writer.batch(() => {
+        for (const result of results) {
+          const reason = readReason.get(result.file.path) ?? 'new';
+          const fresh = reason === 'new';
+          const movedFrom = fresh && result.ok && result.contentKey ? movable.get(result.contentKey) : undefined;
+          if (movedFrom !== undefined && !movedIds.has(movedFrom)) {
+            movedIds.add(movedFrom);
+            movable.delete(result.contentKey!);
+            writer.move(movedFrom, result.file, now);
+            progress.add('moved');
+          } else {
+            writer.writeResult(result, now);
+            if (reason !== 'retry') progress.add(reason);
+            progress.add(result.ok ? 'parsed' : 'failed');
+          }
+        }
+      });
+    };
+
+    if (toRead.length > 0) {
+      const pool = new ParsePool(workerAsset('scan-thread'), params.workers ?? os.availableParallelism());
+      try {
+        const files = toRead.map((t) => t.file);
+        let next = 0;
+        const lane = async () => {
+          while (next < files.length && !signal.aborted) {
+            const batch = files.slice(next, next + BATCH_FILES);
+            next += batch.length;
+            const results = await pool.read(batch);
+            buffered.push(...results);
+            progress.advance(results.length);
+            if (buffered.length >= FLUSH_EVERY_RESULTS || Date.now() - lastFlush >= FLUSH_EVERY_MS) flush();
+          }
+        };
+        // Two batches queued per thread keep every thread busy while results are written.
+        await Promise.all(Array.from({ length: pool.size * 2 }, lane));
+      } finally {
+        flush();
+        await pool.close();
+      }
+    }
+
+    // 4. What was not found is missing: kept with its tags, never deleted.
+    // Only a finished scan knows what is gone; a cancelled one marks nothing.
+    if (!signal.aborted) {
+      const gone = vanished.filter(([, row]) => !movedIds.has(row.id)).map(([, row]) => row.id);
+      // A failure entry that no longer happens (a folder now readable) never had tags to keep.
+      db.transaction(() => {
+        const drop = db.prepare("DELETE FROM tracks WHERE id = ? AND status = 'failed' AND parsed_at IS NULL");
+        for (const id of gone) drop.run(id);
+      })();
+      progress.add('missing', writer.markMissing(gone, now));
+    }
+    progress.setMessage(null);
+  },
+};
