@@ -42,7 +42,8 @@ export const yearOf = (tags: TrackTags): number => Number(tags.date.slice(0, 4))
 
 // ---------------------------------------------------------------- ID3v2.3
 
-const isLatin1 = (s: string): boolean => /^[\u0000-\u00ff]*$/.test(s);
+// Without the u flag, characters outside the BMP appear as surrogates, which this range also catches.
+const isLatin1 = (s: string): boolean => !/[\u0100-\uffff]/.test(s);
 
 /** ID3v2.3 has no UTF-8: Latin-1 where it fits, else UTF-16 with a BOM (what Picard does in v2.3 mode). */
 function id3Encoding(...values: string[]): 0 | 1 {

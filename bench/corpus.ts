@@ -284,16 +284,16 @@ async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T, i
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Short files keep the corpus small (≈ 16 KB a file, 1.6 GB for 100,000); a tone then silence keeps FLAC compact. */
+/** Short files keep the corpus small (≈ 15 KB a file, 1.5 GB for 100,000); a tone then silence keeps FLAC compact. */
 const DURATIONS = { short: { total: 2, tone: 0.5 }, long: { total: 4, tone: 1 } } as const;
 
 const ENCODE_ARGS: Record<Format, string[]> = {
-  mp3: ['-c:a', 'libmp3lame', '-b:a', '48k', '-id3v2_version', '0', '-write_id3v1', '0'],
+  mp3: ['-c:a', 'libmp3lame', '-b:a', '32k', '-id3v2_version', '0', '-write_id3v1', '0'],
   flac: ['-c:a', 'flac', '-sample_fmt', 's16'],
   m4a: ['-c:a', 'aac', '-b:a', '48k'],
   ogg: ['-c:a', 'libvorbis', '-q:a', '0'],
   opus: ['-c:a', 'libopus', '-b:a', '32k'],
-  // PCM is big: half a second and one second keep the few WAV/AIFF files from dominating the corpus size.
+  // PCM is big: short mono files keep the few WAV/AIFF files from dominating the corpus size.
   wav: ['-c:a', 'pcm_s16le'],
   aiff: ['-c:a', 'pcm_s16be', '-write_id3v2', '1'],
 };
@@ -301,7 +301,7 @@ const ENCODE_ARGS: Record<Format, string[]> = {
 function sourceArgs(format: Format, long: boolean, frequency: number): string[] {
   const pcm = format === 'wav' || format === 'aiff';
   const { total, tone } = pcm ? { total: long ? 1 : 0.5, tone: 0.25 } : long ? DURATIONS.long : DURATIONS.short;
-  return ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:sample_rate=44100:duration=${tone}`, '-af', 'apad', '-t', String(total), '-ac', '2'];
+  return ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:sample_rate=44100:duration=${tone}`, '-af', 'apad', '-t', String(total), '-ac', pcm ? '1' : '2'];
 }
 
 /** ffmpeg -metadata for the formats copied round-robin; key names follow what each muxer maps where Picard would put them. */
@@ -369,7 +369,7 @@ async function buildTemplates(dir: string, plan: PlannedAlbum[]): Promise<Templa
   }
   const coverSpecs = [
     { out: 'cover-0.jpg', source: 'testsrc2=size=160x160', width: 160, height: 160, mime: 'image/jpeg' },
-    { out: 'cover-1.jpg', source: 'mandelbrot=size=300x300', width: 300, height: 300, mime: 'image/jpeg' },
+    { out: 'cover-1.jpg', source: 'mandelbrot=size=240x240', width: 240, height: 240, mime: 'image/jpeg' },
     { out: 'cover-2.png', source: 'color=c=0x3366aa:size=120x120', width: 120, height: 120, mime: 'image/png' },
   ] as const;
   for (const spec of coverSpecs) {

@@ -151,6 +151,16 @@ export async function readAudioFile(file: FoundFile): Promise<ReadResult> {
       await tokenizer.close();
     }
   } catch (err) {
-    return { ok: false, file, contentKey, error: describeReadError(err) };
+    const reason = describeReadError(err);
+    // No known signature and the parser for its extension gave up: most likely not audio at all.
+    if (!sniffed && reason.startsWith('could not read the tags')) {
+      return {
+        ok: false,
+        file,
+        contentKey,
+        error: `not an audio file, or a damaged one: its content is not ${format.toUpperCase()} (${(err as Error).message})`,
+      };
+    }
+    return { ok: false, file, contentKey, error: reason };
   }
 }

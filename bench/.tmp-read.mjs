@@ -1,2 +1,0 @@
-import { parseFile } from 'music-metadata';
-for (const f of process.argv.slice(2)) { const m = await parseFile(f); const c = m.common; console.info(f.split('/').slice(-3).join('/'), JSON.stringify({title:c.title, artist:c.artist, aa:c.albumartist, track:c.track, disk:c.disk, year:c.year, rec:c.musicbrainz_recordingid, comp:c.compilation, pics:c.picture?.map(p=>p.format+':'+p.data.length), warn: m.quality.warnings.map(w=>w.message)})); }
