@@ -12,6 +12,8 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           // The utility-process entry: the same file the CLI forks under Node.
           'job-worker': resolve('src/core/workers/job-worker.ts'),
+          // Threads the scan starts, found next to job-worker.js (src/core/workers/assets.ts).
+          'scan-thread': resolve('src/core/workers/scan-thread.ts'),
         },
       },
     },

@@ -44,36 +44,56 @@ function childrenFromTaskFiles(pid: number): number[] {
   return out;
 }
 
-function childrenByParent(): Map<number, number[]> {
-  const map = new Map<number, number[]>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = readOrNull(`/proc/${name}/stat`);
-    if (!stat) continue;
-    // The command name may hold spaces and parentheses: the fields resume after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    const siblings = map.get(ppid) ?? [];
-    siblings.push(Number(name));
-    map.set(ppid, siblings);
-  }
-  return map;
-}
+/**
+ * Sums VmRSS over a process and its descendants. Parent ids are cached by pid, so
+ * each poll reads /proc/<pid>/stat only for processes it has not seen before:
+ * reading all of them every 50 ms would cost the machine under test a few percent of a core.
+ */
+export class ProcessTreeSampler {
+  private readonly parentOf = new Map<number, number>();
 
-export function processTreeRssKb(root: number): number {
-  const byParent = HAS_CHILDREN_FILES ? null : childrenByParent();
-  let total = 0;
-  const queue = [root];
-  const seen = new Set<number>();
-  while (queue.length > 0) {
-    const pid = queue.pop()!;
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    const status = readOrNull(`/proc/${pid}/status`);
-    const match = status && /^VmRSS:\s+(\d+) kB/m.exec(status);
-    if (match) total += Number(match[1]);
-    queue.push(...(byParent ? (byParent.get(pid) ?? []) : childrenFromTaskFiles(pid)));
+  constructor(private readonly root: number) {}
+
+  private childrenByParent(): Map<number, number[]> {
+    const map = new Map<number, number[]>();
+    const alive = new Set<number>();
+    for (const name of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      const pid = Number(name);
+      alive.add(pid);
+      let ppid = this.parentOf.get(pid);
+      if (ppid === undefined) {
+        const stat = readOrNull(`/proc/${name}/stat`);
+        if (!stat) continue;
+        // The command name may hold spaces and parentheses: the fields resume after the last ')'.
+        ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        this.parentOf.set(pid, ppid);
+      }
+      const siblings = map.get(ppid) ?? [];
+      siblings.push(pid);
+      map.set(ppid, siblings);
+    }
+    // A pid can be reused by an unrelated process once its owner exits.
+    for (const pid of this.parentOf.keys()) if (!alive.has(pid)) this.parentOf.delete(pid);
+    return map;
   }
-  return total;
+
+  rssKb(): number {
+    const byParent = HAS_CHILDREN_FILES ? null : this.childrenByParent();
+    let total = 0;
+    const queue = [this.root];
+    const seen = new Set<number>();
+    while (queue.length > 0) {
+      const pid = queue.pop()!;
+      if (seen.has(pid)) continue;
+      seen.add(pid);
+      const status = readOrNull(`/proc/${pid}/status`);
+      const match = status && /^VmRSS:\s+(\d+) kB/m.exec(status);
+      if (match) total += Number(match[1]);
+      queue.push(...(byParent ? (byParent.get(pid) ?? []) : childrenFromTaskFiles(pid)));
+    }
+    return total;
+  }
 }
 
 const TAIL_CHARS = 16_384;
@@ -95,9 +115,10 @@ export function measure(command: string, args: string[], options: { cwd: string;
     });
     let peak: number | null = null;
     let exited: { wallMs: number; code: number | null; signal: NodeJS.Signals | null } | null = null;
+    const sampler = HAS_PROC && child.pid !== undefined ? new ProcessTreeSampler(child.pid) : null;
     const poll = () => {
-      if (!HAS_PROC || child.pid === undefined || exited) return;
-      peak = Math.max(peak ?? 0, processTreeRssKb(child.pid));
+      if (!sampler || exited) return;
+      peak = Math.max(peak ?? 0, sampler.rssKb());
     };
     poll();
     const timer = setInterval(poll, options.pollMs ?? 50);

@@ -134,6 +134,12 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   const machine = `${cpus.length} cores, ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${round(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
   console.info(`machine   ${machine}`);
+  // Ratios are only meaningful when nothing else competes for the cores during the runs.
+  const busy = () => {
+    const load = os.loadavg()[0]!;
+    if (load > cpus.length * 0.5) log(`warning: load average ${load.toFixed(2)} on ${cpus.length} cores; something else is running and the figures will be noisy`);
+  };
+  busy();
 
   const corpusDir = await ensureCorpus(files);
   log('warming the page cache');
@@ -183,6 +189,7 @@ async function main(): Promise<void> {
       }
     }
 
+    busy();
     const scanMs = scan.run.wallMs;
     const rescanMs = rescan.run.wallMs;
     const scanRss = [scan, rescan, ...table.map((t) => t.scan)].map((s) => s.run.peakRssKb);

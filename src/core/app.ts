@@ -2,7 +2,7 @@ import { openLibrary, type Library } from './db/library';
 import type { WorkerHost } from './jobs/host';
 import { registerJobKinds } from './jobs/kinds';
 import { JobManager } from './jobs/manager';
-import { createApiService, type ApiService } from './api/service';
+import { createApiService, type ApiService, type ShellHooks } from './api/service';
 import type { AppInfo } from '../shared/api';
 import { SLEEVE_VERSION } from './version';
 
@@ -19,6 +19,7 @@ export interface SleeveCoreOptions {
   workerEntry: string;
   shell: AppInfo['shell'];
   workerEnv?: Record<string, string>;
+  hooks?: ShellHooks;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -34,7 +35,13 @@ export function openSleeveCore(options: SleeveCoreOptions): SleeveCore {
     workerEnv: options.workerEnv,
     log: options.log,
   });
-  const api = createApiService(jobs, { version: SLEEVE_VERSION, libraryPath: options.libraryPath }, options.shell);
+  const api = createApiService(
+    jobs,
+    db,
+    { version: SLEEVE_VERSION, libraryPath: options.libraryPath },
+    options.shell,
+    options.hooks,
+  );
   return {
     db,
     jobs,

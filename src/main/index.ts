@@ -1,6 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  session,
+  type IpcMainInvokeEvent,
+  type OpenDialogOptions,
+} from 'electron';
 import { openSleeveCore, type SleeveCore } from '../core/app';
 import { appDataDir, APP_NAME } from '../core/paths';
 import { IPC_CALL, IPC_EVENT, type IpcReply } from '../shared/ipc';
@@ -25,6 +34,12 @@ function libraryPathFromArgs(): string {
 }
 
 let core: SleeveCore | null = null;
+
+async function pickFolders(): Promise<string[] | null> {
+  const options: OpenDialogOptions = { title: 'Add music folders', properties: ['openDirectory', 'multiSelections'] };
+  const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? [] : result.filePaths;
+}
 let mainWindow: BrowserWindow | null = null;
 
 function isOwnPage(event: IpcMainInvokeEvent): boolean {
@@ -67,6 +82,7 @@ async function start(): Promise<void> {
       workerEntry: path.join(__dirname, 'job-worker.js'),
       shell: 'electron',
       workerEnv: env,
+      hooks: { pickFolders: () => pickFolders() },
       log: (level, message) => (level === 'error' ? console.error(message) : console.info(message)),
     });
   } catch (err) {
@@ -85,7 +101,22 @@ async function start(): Promise<void> {
     }
   });
   api.subscribe((event) => mainWindow?.webContents.send(IPC_EVENT, event));
-  Menu.setApplicationMenu(buildMenu(libraryPath));
+  const scan = (paths: string[]) => {
+    try {
+      core?.jobs.start({ kind: 'scan', params: { paths } });
+    } catch (err) {
+      dialog.showErrorBox('Sleeve could not start the scan', (err as Error).message);
+    }
+  };
+  Menu.setApplicationMenu(
+    buildMenu(libraryPath, {
+      addFolder: async () => {
+        const folders = await pickFolders();
+        if (folders && folders.length > 0) scan(folders);
+      },
+      rescanAll: () => scan([]),
+    }),
+  );
   mainWindow = createWindow();
   mainWindow.on('closed', () => (mainWindow = null));
 }

@@ -1,17 +1,29 @@
 import { app, Menu, shell, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
 
-/** The application menu; later issues add File, Library and Playlists commands here. */
-export function buildMenu(libraryPath: string): Menu {
+export interface MenuActions {
+  addFolder(): void;
+  rescanAll(): void;
+}
+
+/** The application menu; each command also has a button or a key in the window. */
+export function buildMenu(libraryPath: string, actions: MenuActions): Menu {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    { label: '&File', submenu: [isMac ? { role: 'close' } : { role: 'quit' }] },
+    {
+      label: '&File',
+      submenu: [
+        { label: 'Add Folder…', accelerator: 'CmdOrCtrl+O', click: () => actions.addFolder() },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
     { role: 'editMenu' },
     {
       label: '&View',
       submenu: [
-        { role: 'reload' },
+        { role: 'reload', accelerator: 'CmdOrCtrl+Shift+R' },
         { role: 'toggleDevTools' },
         { type: 'separator' },
         { role: 'resetZoom' },
@@ -20,6 +32,10 @@ export function buildMenu(libraryPath: string): Menu {
         { type: 'separator' },
         { role: 'togglefullscreen' },
       ],
+    },
+    {
+      label: '&Library',
+      submenu: [{ label: 'Rescan All', accelerator: 'CmdOrCtrl+R', click: () => actions.rescanAll() }],
     },
     { role: 'windowMenu' },
     {

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ApiEvent } from '../shared/api';
 import { IPC_CALL, IPC_EVENT, type IpcReply } from '../shared/ipc';
 import type { ApiTransport } from '../shared/rpc';
@@ -23,3 +23,8 @@ const transport: ApiTransport = {
 };
 
 contextBridge.exposeInMainWorld('sleeve', transport);
+
+/** Where a dropped file lives: only the preload may ask, through webUtils. */
+contextBridge.exposeInMainWorld('sleeveDesktop', {
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+});

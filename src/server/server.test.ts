@@ -58,7 +58,9 @@ function rpcClient(ws: WebSocket) {
   const events: JobSnapshot[] = [];
   ws.on('message', (data) => {
     const message = JSON.parse(data.toString()) as RpcServerMessage;
-    if ('event' in message) events.push(message.data);
+    if ('event' in message) {
+      if (message.event === 'jobUpdate') events.push(message.data);
+    }
     else pending.get(message.id)?.(message);
   });
   return {

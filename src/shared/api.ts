@@ -1,4 +1,5 @@
 import type { JobKindInfo, JobPriority, JobSnapshot } from './jobs';
+import type { AlbumPage, LibraryStats, TrackPage, TrackQuery } from './library';
 
 export interface StartJobRequest {
   kind: string;
@@ -24,12 +25,24 @@ export interface Api {
   listJobs(limit?: number): Promise<JobSnapshot[]>;
   startJob(request: StartJobRequest): Promise<JobSnapshot>;
   cancelJob(id: number): Promise<void>;
+  /** Scans folders or files (remembered as roots); no paths rescans every root. */
+  scan(paths: string[]): Promise<JobSnapshot>;
+  /**
+   * Asks the user for folders with the system dialog. Null where the shell
+   * has none (a browser), and the page asks for a path itself.
+   */
+  pickFolders(): Promise<string[] | null>;
+  queryTracks(query: TrackQuery): Promise<TrackPage>;
+  queryAlbums(query: Pick<TrackQuery, 'filter' | 'offset' | 'limit'>): Promise<AlbumPage>;
+  libraryStats(): Promise<LibraryStats>;
   /** Live job updates; returns the unsubscribe function. */
   onJobUpdate(listener: (job: JobSnapshot) => void): () => void;
+  /** The library's contents changed (a scan wrote tracks); at most a few times a second. */
+  onLibraryChange(listener: () => void): () => void;
 }
 
 /** The request/response methods, i.e. every Api member except subscriptions. */
-export type ApiMethod = Exclude<keyof Api, 'onJobUpdate'>;
+export type ApiMethod = Exclude<keyof Api, 'onJobUpdate' | 'onLibraryChange'>;
 
 export const API_METHODS: readonly ApiMethod[] = [
   'appInfo',
@@ -37,11 +50,17 @@ export const API_METHODS: readonly ApiMethod[] = [
   'listJobs',
   'startJob',
   'cancelJob',
+  'scan',
+  'pickFolders',
+  'queryTracks',
+  'queryAlbums',
+  'libraryStats',
 ];
 
 /** Events the app pushes to the renderer. */
 export interface ApiEvents {
   jobUpdate: JobSnapshot;
+  libraryChange: null;
 }
 
 export type ApiEvent = { [K in keyof ApiEvents]: { event: K; data: ApiEvents[K] } }[keyof ApiEvents];

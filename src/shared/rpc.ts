@@ -28,9 +28,18 @@ export function createApi(transport: ApiTransport): Api {
     listJobs: (limit) => call('listJobs', limit),
     startJob: (request) => call('startJob', request),
     cancelJob: (id) => call('cancelJob', id),
+    scan: (paths) => call('scan', paths),
+    pickFolders: () => call('pickFolders'),
+    queryTracks: (query) => call('queryTracks', query),
+    queryAlbums: (query) => call('queryAlbums', query),
+    libraryStats: () => call('libraryStats'),
     onJobUpdate: (listener) =>
       transport.subscribe((event) => {
         if (event.event === 'jobUpdate') listener(event.data);
+      }),
+    onLibraryChange: (listener) =>
+      transport.subscribe((event) => {
+        if (event.event === 'libraryChange') listener();
       }),
   };
 }

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { API_METHODS, type Api, type ApiEvent, type ApiMethod, type AppInfo } from '../../shared/api';
+import { TRACK_SORTS } from '../../shared/library';
+import type { JobSnapshot } from '../../shared/jobs';
+import type { Library } from '../db/library';
 import { listJobKinds } from '../jobs/registry';
 import type { JobManager } from '../jobs/manager';
+import { libraryStats, queryAlbums, queryTracks } from '../library/queries';
+
+const page = { offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() };
+const filter = z.string().max(500).optional();
 
 const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
   appInfo: z.tuple([]),
@@ -15,7 +22,30 @@ const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
     }),
   ]),
   cancelJob: z.tuple([z.number().int().positive()]),
+  scan: z.tuple([z.array(z.string().min(1).max(4096)).max(10_000)]),
+  pickFolders: z.tuple([]),
+  queryTracks: z.tuple([
+    z.object({
+      filter,
+      sort: z.enum(TRACK_SORTS).optional(),
+      descending: z.boolean().optional(),
+      album: z.object({ artist: z.string().nullable(), title: z.string().nullable() }).optional(),
+      status: z.enum(['ok', 'failed', 'missing']).optional(),
+      ...page,
+    }),
+  ]),
+  queryAlbums: z.tuple([z.object({ filter, ...page })]),
+  libraryStats: z.tuple([]),
 };
+
+/** What only some shells can do: the desktop app has a folder dialog, a browser tab does not. */
+export interface ShellHooks {
+  pickFolders?: () => Promise<string[] | null>;
+}
+
+/** Jobs whose progress means the library's rows changed. */
+const WRITES_LIBRARY = new Set(['scan']);
+const LIBRARY_CHANGE_EVERY_MS = 500;
 
 /** A request a shell could not serve, with a message safe to show the user. */
 export class ApiRequestError extends Error {}
@@ -30,13 +60,24 @@ export interface ApiService {
  * and the web server. Every payload is checked here, since neither a
  * renderer nor a browser tab is trusted.
  */
-export function createApiService(manager: JobManager, info: Omit<AppInfo, 'shell'>, shell: AppInfo['shell']): ApiService {
+export function createApiService(
+  manager: JobManager,
+  db: Library,
+  info: Omit<AppInfo, 'shell'>,
+  shell: AppInfo['shell'],
+  hooks: ShellHooks = {},
+): ApiService {
   const handlers: { [M in ApiMethod]: (...args: Parameters<Api[M]>) => ReturnType<Api[M]> } = {
     appInfo: async () => ({ ...info, shell }),
     listJobKinds: async () => listJobKinds(),
     listJobs: async (limit) => manager.list(limit),
     startJob: async (request) => manager.start(request),
     cancelJob: async (id) => manager.cancel(id),
+    scan: async (paths) => manager.start({ kind: 'scan', params: { paths } }),
+    pickFolders: async () => (hooks.pickFolders ? hooks.pickFolders() : null),
+    queryTracks: async (query) => queryTracks(db, query),
+    queryAlbums: async (query) => queryAlbums(db, query),
+    libraryStats: async () => libraryStats(db),
   };
   return {
     async call(method, args) {
@@ -47,9 +88,29 @@ export function createApiService(manager: JobManager, info: Omit<AppInfo, 'shell
       return handler(...(parsed.data as unknown[]));
     },
     subscribe(listener) {
-      const onUpdate = (job: Parameters<typeof listener>[0]['data']) => listener({ event: 'jobUpdate', data: job });
+      // While a scan writes, tell the page at most twice a second, and once more at the end.
+      let lastChange = 0;
+      let trailing: NodeJS.Timeout | null = null;
+      const libraryChanged = () => {
+        trailing = null;
+        lastChange = Date.now();
+        listener({ event: 'libraryChange', data: null });
+      };
+      const onUpdate = (job: JobSnapshot) => {
+        listener({ event: 'jobUpdate', data: job });
+        if (!WRITES_LIBRARY.has(job.kind) || job.state === 'queued') return;
+        if (job.state !== 'running') {
+          if (trailing) clearTimeout(trailing);
+          libraryChanged();
+        } else if (!trailing) {
+          trailing = setTimeout(libraryChanged, Math.max(0, lastChange + LIBRARY_CHANGE_EVERY_MS - Date.now()));
+        }
+      };
       manager.on('update', onUpdate);
-      return () => manager.off('update', onUpdate);
+      return () => {
+        if (trailing) clearTimeout(trailing);
+        manager.off('update', onUpdate);
+      };
     },
   };
 }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileTypeFromBuffer } from 'file-type';
 import { parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
-import { fromFile } from 'strtok3';
 import { formatFromExtension, formatFromMime } from './formats';
+import { SyncFileTokenizer } from './sync-file-tokenizer';
 import type { FoundFile, ReadResult, TrackTags } from './types';
 
 const EDGE_BYTES = 64 * 1024;
@@ -133,9 +133,8 @@ export async function readAudioFile(file: FoundFile): Promise<ReadResult> {
   }
   const format = sniffedFormat ?? formatFromExtension(file.path) ?? 'unknown';
   try {
-    const tokenizer = await fromFile(file.path);
+    const tokenizer = SyncFileTokenizer.open(file.path, file.size, sniffed?.mime);
     try {
-      if (sniffed) tokenizer.fileInfo.mimeType = sniffed.mime;
       const meta = await parseFromTokenizer(tokenizer, PARSE_OPTIONS);
       if (!sniffed && meta.format.hasAudio === false) {
         return { ok: false, file, contentKey, error: 'not an audio file: no audio stream found' };

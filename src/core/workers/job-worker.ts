@@ -4,6 +4,10 @@
  * tests). It loads under plain Node.
  */
 import { registerJobKinds } from '../jobs/kinds';
+
+// tsx turns source maps on, which makes every Error a parser creates costly;
+// a worker reports messages, not stacks.
+process.setSourceMapsEnabled(false);
 import { processPort, serveWorker } from '../jobs/runtime';
 import { setWorkerAssetBase } from './assets';
 

@@ -3,6 +3,10 @@
  * disk waits overlap, and posts the results back in the same order.
  */
 import { parentPort } from 'node:worker_threads';
+
+// tsx turns source maps on, which makes every Error a parser creates costly;
+// a worker reports messages, not stacks.
+process.setSourceMapsEnabled(false);
 import { readAudioFile } from '../scan/read-file';
 import type { FoundFile, ReadResult } from '../scan/types';
 

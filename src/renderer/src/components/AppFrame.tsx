@@ -1,28 +1,70 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo } from '../../../shared/api';
 import { api } from '../api';
+import { useFolderDrop } from '../import/useFolderDrop';
 import { useConnectionState } from '../stores/connection';
+import { useJobsStore } from '../stores/jobs';
+import { useLibraryActions, useLibraryStore } from '../stores/library';
 import { JobsPanel } from './JobsPanel';
+import { LibraryView } from './LibraryView';
 
 const CONNECTION_LABEL = { connecting: 'Connecting…', open: 'Connected', closed: 'Disconnected, retrying…' } as const;
+const SECTIONS = { library: 'Library', jobs: 'Jobs' } as const;
+type Section = keyof typeof SECTIONS;
+
+const sectionFromHash = (): Section => (location.hash === '#jobs' ? 'jobs' : 'library');
 
 export function AppFrame() {
   const connection = useConnectionState();
   const [info, setInfo] = useState<AppInfo | null>(null);
+  const [section, setSection] = useState<Section>(sectionFromHash);
+  const runningJobs = useJobsStore((s) => s.ids.filter((id) => s.byId[id]?.state === 'running').length);
+  const notice = useLibraryStore((s) => s.notice);
+  const library = useLibraryActions();
+
   useEffect(() => {
     api.appInfo().then(setInfo, () => undefined);
+    const onHash = () => setSection(sectionFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
   }, []);
+
+  // Ctrl/Cmd+O in the browser; in the desktop app the menu's accelerator answers first.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'o') {
+        event.preventDefault();
+        void library.addFolder();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [library]);
+
+  const onPaths = useCallback((paths: string[]) => void library.scan(paths), [library]);
+  const onUnresolved = useCallback(
+    (count: number) =>
+      library.setNotice(
+        `Your browser did not say where the ${count === 1 ? 'dropped item is' : `${count} dropped items are`}. ` +
+          'Drag from a file manager that sends file:// links, or use Add Folder… and type the path.',
+      ),
+    [library],
+  );
+  const dragging = useFolderDrop(onPaths, onUnresolved);
 
   return (
     <div className="frame">
       <nav className="sidebar" aria-label="Sections">
         <div className="brand">Sleeve</div>
         <ul>
-          <li>
-            <a href="#jobs" aria-current="page">
-              Jobs
-            </a>
-          </li>
+          {(Object.keys(SECTIONS) as Section[]).map((key) => (
+            <li key={key}>
+              <a href={`#${key}`} aria-current={section === key ? 'page' : undefined}>
+                {SECTIONS[key]}
+                {key === 'jobs' && runningJobs > 0 && <span className="badge">{runningJobs}</span>}
+              </a>
+            </li>
+          ))}
         </ul>
         <footer className="sidebar-foot">
           <span className={`connection connection-${connection}`}>{CONNECTION_LABEL[connection]}</span>
@@ -35,9 +77,22 @@ export function AppFrame() {
           {info && <span className="version">v{info.version}</span>}
         </footer>
       </nav>
-      <main className="content" id="jobs">
-        <JobsPanel />
+      <main className="content">
+        {notice && (
+          <div className="banner banner-error" role="alert">
+            <span>{notice}</span>
+            <button type="button" onClick={() => library.setNotice(null)}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        {section === 'library' ? <LibraryView /> : <JobsPanel />}
       </main>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          <div>Drop music folders or files to add them</div>
+        </div>
+      )}
     </div>
   );
 }

@@ -1,0 +1,225 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { formatCount, formatDuration } from '../../../shared/format';
+import type { AlbumRow, Track, TrackSort } from '../../../shared/library';
+import { api } from '../api';
+import { useLibraryActions, useLibraryStore } from '../stores/library';
+import { ActiveScan } from './ActiveScan';
+import { PathPrompt } from './PathPrompt';
+import { VirtualTable, type Column } from './VirtualTable';
+
+const text = (value: string | number | null) => (value === null ? '' : String(value));
+
+const TRACK_COLUMNS: Column<Track>[] = [
+  { key: 'artist', label: 'Artist', width: 'minmax(120px, 1.2fr)', sortable: true, render: (t) => text(t.artist), title: (t) => t.artist ?? undefined },
+  { key: 'album', label: 'Album', width: 'minmax(120px, 1.2fr)', sortable: true, render: (t) => text(t.album), title: (t) => t.album ?? undefined },
+  { key: 'title', label: 'Title', width: 'minmax(140px, 1.6fr)', sortable: true, render: (t) => text(t.title), title: (t) => t.title ?? undefined },
+  { key: 'track', label: '#', width: '44px', align: 'right', sortable: true, render: (t) => text(t.trackNumber) },
+  { key: 'year', label: 'Year', width: '56px', align: 'right', sortable: true, render: (t) => text(t.year), title: (t) => (t.yearSource ? `from ${t.yearSource}` : undefined) },
+  { key: 'format', label: 'Format', width: '64px', sortable: true, render: (t) => text(t.format) },
+  { key: 'duration', label: 'Time', width: '56px', align: 'right', sortable: true, render: (t) => (t.durationMs === null ? '' : formatClock(t.durationMs)) },
+  { key: 'path', label: 'Path', width: 'minmax(160px, 2fr)', sortable: true, render: (t) => t.path, title: (t) => t.path },
+];
+
+const ALBUM_COLUMNS: Column<AlbumRow>[] = [
+  { key: 'artist', label: 'Album artist', width: 'minmax(140px, 1.4fr)', render: (a) => text(a.artist) || 'Unknown artist' },
+  { key: 'title', label: 'Album', width: 'minmax(160px, 2fr)', render: (a) => text(a.title) || 'Unknown album' },
+  { key: 'year', label: 'Year', width: '56px', align: 'right', render: (a) => text(a.year) },
+  { key: 'tracks', label: 'Tracks', width: '64px', align: 'right', render: (a) => formatCount(a.tracks) },
+  { key: 'time', label: 'Time', width: '80px', align: 'right', render: (a) => formatDuration(a.durationMs) },
+  { key: 'formats', label: 'Formats', width: '100px', render: (a) => a.formats },
+];
+
+const PROBLEM_COLUMNS: Column<Track>[] = [
+  { key: 'path', label: 'Path', width: 'minmax(200px, 2fr)', render: (t) => t.path, title: (t) => t.path },
+  { key: 'reason', label: 'Reason', width: 'minmax(200px, 2fr)', render: (t) => t.error ?? (t.status === 'missing' ? 'the file is no longer there' : ''), title: (t) => t.error ?? undefined },
+];
+
+function formatClock(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** Waits for typing to pause, so a filter does not query on every key. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+function Toolbar() {
+  const { mode, filter, stats, album, problems } = useLibraryStore();
+  const actions = useLibraryActions();
+  return (
+    <div className="library-toolbar">
+      <div className="segmented" role="tablist" aria-label="Library view">
+        {(['tracks', 'albums'] as const).map((m) => (
+          <button key={m} type="button" role="tab" aria-selected={mode === m} onClick={() => actions.setMode(m)}>
+            {m === 'tracks' ? 'Tracks' : 'Albums'}
+          </button>
+        ))}
+        <button type="button" role="tab" aria-selected={mode === 'problems'} onClick={() => actions.showProblems(problems)}>
+          Problems{stats && stats.failed + stats.missing > 0 ? ` (${formatCount(stats.failed + stats.missing)})` : ''}
+        </button>
+      </div>
+      <input
+        type="search"
+        className="filter"
+        placeholder="Filter by title, artist, album or path"
+        aria-label="Filter"
+        value={filter}
+        onChange={(e) => actions.setFilter(e.target.value)}
+      />
+      {album && mode === 'tracks' && (
+        <span className="chip">
+          {album.artist ?? 'Unknown artist'} — {album.title ?? 'Unknown album'}
+          <button type="button" aria-label="Show all tracks" onClick={actions.closeAlbum}>
+            ✕
+          </button>
+        </span>
+      )}
+      <span className="spacer" />
+      <button type="button" onClick={() => void actions.addFolder()} title="Add Folder… (Ctrl+O)">
+        Add Folder…
+      </button>
+      <button type="button" onClick={() => void actions.scan([])} disabled={!stats || stats.roots.length === 0} title="Rescan every folder">
+        Rescan All
+      </button>
+    </div>
+  );
+}
+
+function StatsLine() {
+  const stats = useLibraryStore((s) => s.stats);
+  const { showProblems } = useLibraryActions();
+  if (!stats) return null;
+  return (
+    <p className="stats-line" aria-label="Library totals">
+      <span data-stat="tracks">{formatCount(stats.tracks)} tracks</span> · <span data-stat="albums">{formatCount(stats.albums)} albums</span>
+      {stats.failed > 0 && (
+        <>
+          {' · '}
+          <button type="button" className="link" data-stat="failed" onClick={() => showProblems('failed')}>
+            {formatCount(stats.failed)} failed
+          </button>
+        </>
+      )}
+      {stats.missing > 0 && (
+        <>
+          {' · '}
+          <button type="button" className="link" data-stat="missing" onClick={() => showProblems('missing')}>
+            {formatCount(stats.missing)} missing
+          </button>
+        </>
+      )}
+    </p>
+  );
+}
+
+function EmptyLibrary() {
+  const { addFolder } = useLibraryActions();
+  return (
+    <div className="empty-library">
+      <h2>Your library is empty</h2>
+      <p>Drop music folders anywhere on this window, or choose them.</p>
+      <button type="button" className="primary" onClick={() => void addFolder()}>
+        Add Folder…
+      </button>
+      <p className="hint">Ctrl+O · Sleeve reads tags only; it changes no file until you ask it to.</p>
+    </div>
+  );
+}
+
+export function LibraryView() {
+  const { mode, sort, descending, album, problems, version, stats, askingForPath } = useLibraryStore();
+  const actions = useLibraryActions();
+  const filter = useDebounced(useLibraryStore((s) => s.filter), 200);
+  const [totals, setTotals] = useState({ key: '', total: 0 });
+
+  const queryKey = JSON.stringify({ mode, sort, descending, album, problems, filter });
+  const loadTracks = useCallback(
+    async (offset: number, limit: number) => {
+      const status = mode === 'problems' ? problems : undefined;
+      const page = await api.queryTracks({ filter, sort, descending, album: album ?? undefined, status, offset, limit });
+      setTotals({ key: queryKey, total: page.total });
+      return page.tracks;
+    },
+    [mode, problems, filter, sort, descending, album, queryKey],
+  );
+  const loadAlbums = useCallback(
+    async (offset: number, limit: number) => {
+      const page = await api.queryAlbums({ filter, offset, limit });
+      setTotals({ key: queryKey, total: page.total });
+      return page.albums;
+    },
+    [filter, queryKey],
+  );
+  // The first page tells the total; ask for it whenever the query or the library changes.
+  useEffect(() => {
+    if (mode === 'albums') void loadAlbums(0, 1);
+    else void loadTracks(0, 1);
+  }, [mode, loadAlbums, loadTracks, version]);
+  const total = totals.key === queryKey ? totals.total : 0;
+
+  const emptyLibrary = stats !== null && stats.tracks + stats.failed + stats.missing === 0;
+  const table = useMemo(() => {
+    if (mode === 'albums') {
+      return (
+        <VirtualTable<AlbumRow>
+          label="Albums"
+          columns={ALBUM_COLUMNS}
+          total={total}
+          loadPage={loadAlbums}
+          version={version}
+          queryKey={queryKey}
+          rowKey={(a) => `${a.artist}\u0000${a.title}`}
+          onActivate={(a) => actions.openAlbum(a)}
+        />
+      );
+    }
+    return (
+      <VirtualTable<Track>
+        label={mode === 'problems' ? 'Problems' : 'Tracks'}
+        columns={mode === 'problems' ? PROBLEM_COLUMNS : TRACK_COLUMNS}
+        total={total}
+        loadPage={loadTracks}
+        version={version}
+        queryKey={queryKey}
+        sortedBy={mode === 'problems' ? undefined : sort}
+        descending={descending}
+        onSort={mode === 'problems' ? undefined : (key) => actions.sortBy(key as TrackSort)}
+        rowKey={(t) => t.id}
+      />
+    );
+  }, [mode, total, loadAlbums, loadTracks, version, queryKey, sort, descending, actions]);
+
+  return (
+    <section className="panel library" aria-labelledby="library-heading">
+      <header className="panel-head">
+        <h1 id="library-heading">Library</h1>
+        <StatsLine />
+      </header>
+      <ActiveScan />
+      {askingForPath && <PathPrompt onScan={(paths) => void actions.scan(paths)} onCancel={actions.cancelPathPrompt} />}
+      {emptyLibrary ? (
+        <EmptyLibrary />
+      ) : (
+        <>
+          <Toolbar />
+          {mode === 'problems' && (
+            <div className="segmented small" role="tablist" aria-label="Problem kind">
+              {(['failed', 'missing'] as const).map((kind) => (
+                <button key={kind} type="button" role="tab" aria-selected={problems === kind} onClick={() => actions.showProblems(kind)}>
+                  {kind === 'failed' ? 'Could not read' : 'Missing files'}
+                </button>
+              ))}
+            </div>
+          )}
+          {table}
+        </>
+      )}
+    </section>
+  );
+}
