@@ -11,6 +11,11 @@ test.afterEach(async () => {
   await server.stop();
 });
 
+async function openJobs(page: Page) {
+  await page.goto(server.url);
+  await page.getByRole('link', { name: 'Jobs' }).click();
+}
+
 async function runTestJob(page: Page, to: number, delayMs: number) {
   await page.getByLabel('Count to').fill(String(to));
   await page.getByLabel('Pause (ms)').fill(String(delayMs));
@@ -22,7 +27,7 @@ function counted(page: Page, row: ReturnType<Page['locator']>) {
 }
 
 test('the Jobs panel streams counters and cancels a running job', async ({ page }) => {
-  await page.goto(server.url);
+  await openJobs(page);
   await expect(page.getByRole('heading', { name: 'Jobs' })).toBeVisible();
   await expect(page.getByText('Connected')).toBeVisible();
 
@@ -46,7 +51,7 @@ test('the Jobs panel streams counters and cancels a running job', async ({ page 
 });
 
 test('a killed worker ends its job as failed with the reason, and the app keeps working', async ({ page }) => {
-  await page.goto(server.url);
+  await openJobs(page);
   await runTestJob(page, 100_000, 20);
   const row = page.locator('li.job').first();
   await expect(row).toHaveAttribute('data-pid', /^\d+$/);
@@ -62,7 +67,7 @@ test('a killed worker ends its job as failed with the reason, and the app keeps 
 });
 
 test('the job history survives a reload', async ({ page }) => {
-  await page.goto(server.url);
+  await openJobs(page);
   await runTestJob(page, 3, 10);
   await expect(page.locator('li.job').first()).toHaveAttribute('data-state', 'done');
   await page.reload();
@@ -92,7 +97,7 @@ test('every request without the token is refused', async ({ page, request }) => 
 
 test('screenshot of the Jobs panel for the README', async ({ page }) => {
   test.skip(!process.env.SLEEVE_SCREENSHOTS, 'set SLEEVE_SCREENSHOTS=1 (npm run screenshots) to refresh docs/');
-  await page.goto(server.url);
+  await openJobs(page);
   await runTestJob(page, 3, 10);
   await expect(page.locator('li.job').first()).toHaveAttribute('data-state', 'done');
   await runTestJob(page, 8, 10);

@@ -39,8 +39,8 @@ export interface TrackQuery {
   filter?: string;
   sort?: TrackSort;
   descending?: boolean;
-  /** Only this album: the album artist (or artist) and album title of an AlbumRow. */
-  album?: { artist: string | null; title: string | null };
+  /** Only this album, as an AlbumRow names it. */
+  album?: AlbumKey;
   status?: TrackStatus;
   offset?: number;
   limit?: number;
@@ -52,9 +52,15 @@ export interface TrackPage {
   tracks: Track[];
 }
 
-export interface AlbumRow {
+/** An album: its artist and title tags, or, for tracks with no album tag, their folder. */
+export interface AlbumKey {
   artist: string | null;
   title: string | null;
+  /** Set when the tracks have no album tag: the folder stands in for the album. */
+  folder: string | null;
+}
+
+export interface AlbumRow extends AlbumKey {
   year: number | null;
   tracks: number;
   durationMs: number;

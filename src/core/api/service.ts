@@ -29,7 +29,7 @@ const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
       filter,
       sort: z.enum(TRACK_SORTS).optional(),
       descending: z.boolean().optional(),
-      album: z.object({ artist: z.string().nullable(), title: z.string().nullable() }).optional(),
+      album: z.object({ artist: z.string().nullable(), title: z.string().nullable(), folder: z.string().nullable() }).optional(),
       status: z.enum(['ok', 'failed', 'missing']).optional(),
       ...page,
     }),

@@ -103,8 +103,12 @@ function whereClause(query: TrackQuery): { sql: string; args: unknown[] } {
     args.push(like, like, like, like, like);
   }
   if (query.album) {
-    parts.push(`${ALBUM_ARTIST} IS ? AND album IS ?`);
+    parts.push(`${ALBUM_ARTIST} IS ? COLLATE NOCASE AND album IS ? COLLATE NOCASE`);
     args.push(query.album.artist, query.album.title);
+    if (query.album.title === null) {
+      parts.push('folder = ?');
+      args.push(query.album.folder);
+    }
   }
   return { sql: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', args };
 }
@@ -131,12 +135,14 @@ export function* iterateTracks(db: Library): Generator<Track> {
 
 export function queryAlbums(db: Library, query: Pick<TrackQuery, 'filter' | 'offset' | 'limit'> = {}): AlbumPage {
   const where = whereClause({ filter: query.filter });
-  const grouped = `SELECT ${ALBUM_ARTIST} AS artist, album AS title, MIN(year) AS year, COUNT(*) AS tracks,
-      COALESCE(SUM(duration_ms), 0) AS durationMs, GROUP_CONCAT(DISTINCT format) AS formats
-    FROM tracks ${where.sql} GROUP BY ${ALBUM_ARTIST} COLLATE NOCASE, album COLLATE NOCASE`;
+  // Tracks without an album tag are grouped by folder, which is how most untagged music is kept.
+  const grouped = `SELECT ${ALBUM_ARTIST} AS artist, album AS title, CASE WHEN album IS NULL THEN folder END AS folder,
+      MIN(year) AS year, COUNT(*) AS tracks, COALESCE(SUM(duration_ms), 0) AS durationMs,
+      GROUP_CONCAT(DISTINCT format) AS formats
+    FROM tracks ${where.sql} GROUP BY ${ALBUM_ARTIST} COLLATE NOCASE, COALESCE(album, folder) COLLATE NOCASE`;
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM (${grouped})`).get(...where.args) as { n: number }).n;
   const albums = db
-    .prepare(`${grouped} ORDER BY artist COLLATE NOCASE, title COLLATE NOCASE LIMIT ? OFFSET ?`)
+    .prepare(`${grouped} ORDER BY artist COLLATE NOCASE, COALESCE(title, folder) COLLATE NOCASE LIMIT ? OFFSET ?`)
     .all(...where.args, clampLimit(query.limit), Math.max(query.offset ?? 0, 0)) as Array<
     AlbumRow & { formats: string | null }
   >;
@@ -152,7 +158,7 @@ export function libraryStats(db: Library): LibraryStats {
     .get() as { tracks: number | null; failed: number | null; missing: number | null };
   const albums = db
     .prepare(
-      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM tracks WHERE status = 'ok' GROUP BY ${ALBUM_ARTIST} COLLATE NOCASE, album COLLATE NOCASE)`,
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM tracks WHERE status = 'ok' GROUP BY ${ALBUM_ARTIST} COLLATE NOCASE, COALESCE(album, folder) COLLATE NOCASE)`,
     )
     .get() as { n: number };
   return {

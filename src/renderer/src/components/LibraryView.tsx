@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { formatCount, formatDuration } from '../../../shared/format';
-import type { AlbumRow, Track, TrackSort } from '../../../shared/library';
+import type { AlbumKey, AlbumRow, Track, TrackSort } from '../../../shared/library';
 import { api } from '../api';
+import { useJobsStore } from '../stores/jobs';
 import { useLibraryActions, useLibraryStore } from '../stores/library';
 import { ActiveScan } from './ActiveScan';
 import { PathPrompt } from './PathPrompt';
@@ -22,7 +23,7 @@ const TRACK_COLUMNS: Column<Track>[] = [
 
 const ALBUM_COLUMNS: Column<AlbumRow>[] = [
   { key: 'artist', label: 'Album artist', width: 'minmax(140px, 1.4fr)', render: (a) => text(a.artist) || 'Unknown artist' },
-  { key: 'title', label: 'Album', width: 'minmax(160px, 2fr)', render: (a) => text(a.title) || 'Unknown album' },
+  { key: 'title', label: 'Album', width: 'minmax(160px, 2fr)', render: (a) => albumName(a), title: (a) => a.folder ?? undefined },
   { key: 'year', label: 'Year', width: '56px', align: 'right', render: (a) => text(a.year) },
   { key: 'tracks', label: 'Tracks', width: '64px', align: 'right', render: (a) => formatCount(a.tracks) },
   { key: 'time', label: 'Time', width: '80px', align: 'right', render: (a) => formatDuration(a.durationMs) },
@@ -33,6 +34,12 @@ const PROBLEM_COLUMNS: Column<Track>[] = [
   { key: 'path', label: 'Path', width: 'minmax(200px, 2fr)', render: (t) => t.path, title: (t) => t.path },
   { key: 'reason', label: 'Reason', width: 'minmax(200px, 2fr)', render: (t) => t.error ?? (t.status === 'missing' ? 'the file is no longer there' : ''), title: (t) => t.error ?? undefined },
 ];
+
+/** An album's title, or for untagged tracks the folder they sit in. */
+function albumName(album: AlbumKey): string {
+  if (album.title) return album.title;
+  return album.folder ? `${album.folder.split(/[\\/]/).pop()} (folder)` : 'Unknown album';
+}
 
 function formatClock(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -74,7 +81,7 @@ function Toolbar() {
       />
       {album && mode === 'tracks' && (
         <span className="chip">
-          {album.artist ?? 'Unknown artist'} — {album.title ?? 'Unknown album'}
+          {album.artist ?? 'Unknown artist'} — {albumName(album)}
           <button type="button" aria-label="Show all tracks" onClick={actions.closeAlbum}>
             ✕
           </button>
@@ -142,7 +149,9 @@ export function LibraryView() {
   const loadTracks = useCallback(
     async (offset: number, limit: number) => {
       const status = mode === 'problems' ? problems : undefined;
-      const page = await api.queryTracks({ filter, sort, descending, album: album ?? undefined, status, offset, limit });
+      // An opened album narrows the Tracks view only, not the list of problems.
+      const inAlbum = mode === 'tracks' && album ? album : undefined;
+      const page = await api.queryTracks({ filter, sort, descending, album: inAlbum, status, offset, limit });
       setTotals({ key: queryKey, total: page.total });
       return page.tracks;
     },
@@ -163,7 +172,9 @@ export function LibraryView() {
   }, [mode, loadAlbums, loadTracks, version]);
   const total = totals.key === queryKey ? totals.total : 0;
 
-  const emptyLibrary = stats !== null && stats.tracks + stats.failed + stats.missing === 0;
+  const scanning = useJobsStore((s) => s.ids.some((id) => s.byId[id]?.kind === 'scan' && (s.byId[id]?.state === 'running' || s.byId[id]?.state === 'queued')));
+  // While a first scan runs, show the table it fills rather than the empty-library welcome.
+  const emptyLibrary = !scanning && stats !== null && stats.tracks + stats.failed + stats.missing === 0;
   const table = useMemo(() => {
     if (mode === 'albums') {
       return (
@@ -174,7 +185,7 @@ export function LibraryView() {
           loadPage={loadAlbums}
           version={version}
           queryKey={queryKey}
-          rowKey={(a) => `${a.artist}\u0000${a.title}`}
+          rowKey={(a) => `${a.artist}\u0000${a.title}\u0000${a.folder}`}
           onActivate={(a) => actions.openAlbum(a)}
         />
       );

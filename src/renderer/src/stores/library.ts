@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AlbumRow, LibraryStats, TrackSort, TrackStatus } from '../../../shared/library';
+import type { AlbumKey, LibraryStats, TrackSort, TrackStatus } from '../../../shared/library';
 import { api } from '../api';
 import { useConnectionStore } from './connection';
 
@@ -11,7 +11,7 @@ interface LibraryStore {
   sort: TrackSort;
   descending: boolean;
   /** Tracks of one album, opened from the album grouping. */
-  album: Pick<AlbumRow, 'artist' | 'title'> | null;
+  album: AlbumKey | null;
   problems: Exclude<TrackStatus, 'ok'>;
   stats: LibraryStats | null;
   /** Bumped when the library's rows change, so open tables reload what they show. */
@@ -23,7 +23,7 @@ interface LibraryStore {
     setMode(mode: LibraryMode): void;
     setFilter(filter: string): void;
     sortBy(column: TrackSort): void;
-    openAlbum(album: Pick<AlbumRow, 'artist' | 'title'>): void;
+    openAlbum(album: AlbumKey): void;
     closeAlbum(): void;
     showProblems(kind: Exclude<TrackStatus, 'ok'>): void;
     refresh(): Promise<void>;
@@ -50,7 +50,7 @@ export const useLibraryStore = create<LibraryStore>()((set, get) => ({
     setFilter: (filter) => set({ filter }),
     sortBy: (column) =>
       set(({ sort, descending }) => ({ sort: column, descending: sort === column ? !descending : false })),
-    openAlbum: (album) => set({ album, mode: 'tracks', sort: 'album', descending: false }),
+    openAlbum: ({ artist, title, folder }) => set({ album: { artist, title, folder }, mode: 'tracks', sort: 'album', descending: false }),
     closeAlbum: () => set({ album: null }),
     showProblems: (problems) => set({ mode: 'problems', problems }),
     async refresh() {
