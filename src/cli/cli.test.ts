@@ -63,6 +63,57 @@ describe('sleeve CLI', () => {
     expect(notLibrary.stderr).toMatch(/is not a Sleeve library/);
   });
 
+  it('scans a folder, lists failures as JSON lines before the result, and prints every track', async () => {
+    const { makeAudioFile } = await import('../core/scan/testing/audio');
+    const music = path.join(dir, 'Music');
+    makeAudioFile(path.join(music, 'Ann', 'One.flac'), 'flac', {
+      title: 'One',
+      artist: 'Ann',
+      album: 'First',
+      albumArtist: 'Ann',
+      track: '1/9',
+      disc: '2/2',
+      date: '1999',
+      extra: { MUSICBRAINZ_TRACKID: 'c0ffee00-0000-4000-8000-000000000001', MUSICBRAINZ_ALBUMID: 'c0ffee00-0000-4000-8000-000000000002', MUSICBRAINZ_RELEASEGROUPID: 'c0ffee00-0000-4000-8000-000000000003', MUSICBRAINZ_ARTISTID: 'c0ffee00-0000-4000-8000-000000000004' },
+    });
+    fs.writeFileSync(path.join(music, 'broken.mp3'), '');
+
+    const run = cli('scan', music, '--db', db, '--json', '--workers', '1');
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.at(-1)).toMatchObject({ job: 'scan', state: 'done', counters: { found: 2, parsed: 1, failed: 1 } });
+    expect(lines.slice(0, -1)).toEqual([{ failed: { path: path.join(music, 'broken.mp3'), reason: 'the file is empty (0 bytes)' } }]);
+
+    const tracks = cli('tracks', '--db', db, '--json');
+    const rows = tracks.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows).toHaveLength(2);
+    expect(rows.find((r) => r.title === 'One')).toMatchObject({
+      path: path.join(music, 'Ann', 'One.flac'),
+      title: 'One',
+      artist: 'Ann',
+      album: 'First',
+      albumArtist: 'Ann',
+      trackNumber: 1,
+      discNumber: 2,
+      year: 1999,
+      yearSource: 'tag',
+      format: 'flac',
+      status: 'ok',
+      musicbrainz: {
+        recordingId: 'c0ffee00-0000-4000-8000-000000000001',
+        releaseId: 'c0ffee00-0000-4000-8000-000000000002',
+        releaseGroupId: 'c0ffee00-0000-4000-8000-000000000003',
+        artistIds: ['c0ffee00-0000-4000-8000-000000000004'],
+      },
+    });
+    expect(rows.find((r) => r.status === 'failed')).toMatchObject({ path: path.join(music, 'broken.mp3') });
+    expect(typeof rows[0]!.durationMs).toBe('number');
+
+    // No folder given: every folder added before is scanned again.
+    const rescan = cli('scan', '--db', db, '--json');
+    expect(JSON.parse(rescan.stdout.trim().split('\n').at(-1)!)).toMatchObject({ counters: { unchanged: 1 } });
+  });
+
   it('cancels cleanly on Ctrl-C sent to the whole process group, as a terminal does', async () => {
     const child = spawn(process.execPath, [...cliArgs, 'count', '100000', '--delay', '10', '--db', db, '--json'], {
       cwd: root,
