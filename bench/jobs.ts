@@ -11,7 +11,7 @@ import path from 'node:path';
 import { openLibrary } from '../src/core/db/library';
 import { registerJobKinds } from '../src/core/jobs/kinds';
 import { JobManager } from '../src/core/jobs/manager';
-import { NodeWorkerHost, sourceWorkerEntry } from '../src/core/jobs/node-host';
+import { NodeWorkerHost, nodeWorkerEntry } from '../src/core/jobs/node-host';
 import { ProgressTracker } from '../src/core/jobs/progress';
 import type { JobSnapshot } from '../src/shared/jobs';
 
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const libraryPath = path.join(dir, 'library.sqlite');
   const db = openLibrary(libraryPath);
   const killAfterMs = 2000;
-  const manager = new JobManager({ db, libraryPath, host: new NodeWorkerHost(), workerEntry: sourceWorkerEntry(), killAfterMs });
+  const manager = new JobManager({ db, libraryPath, host: new NodeWorkerHost(), workerEntry: nodeWorkerEntry(), killAfterMs });
 
   const ipcMs = await ipcRoundTripMs(dir, 30);
 

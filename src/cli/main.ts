@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { openSleeveCore, type SleeveCore } from '../core/app';
 import { LibraryError } from '../core/db/library';
-import { NodeWorkerHost, sourceWorkerEntry } from '../core/jobs/node-host';
+import { NodeWorkerHost, nodeWorkerEntry } from '../core/jobs/node-host';
 import { defaultLibraryPath } from '../core/paths';
 import { parseCommandLine, usage, UsageError } from './commands';
 
@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     core = openSleeveCore({
       libraryPath,
       host: new NodeWorkerHost(),
-      workerEntry: sourceWorkerEntry(),
+      workerEntry: nodeWorkerEntry(),
       shell: 'cli',
       log: (level, message) => {
         if (level !== 'info') process.stderr.write(`${level}: ${message}\n`);

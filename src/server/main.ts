@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openSleeveCore } from '../core/app';
 import { LibraryError } from '../core/db/library';
-import { NodeWorkerHost, sourceWorkerEntry } from '../core/jobs/node-host';
+import { NodeWorkerHost, nodeWorkerEntry } from '../core/jobs/node-host';
 import { defaultLibraryPath } from '../core/paths';
 import { newAccessToken } from './auth';
 import { defaultStaticDir, startWebServer } from './server';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const core = openSleeveCore({
     libraryPath,
     host: new NodeWorkerHost(),
-    workerEntry: sourceWorkerEntry(),
+    workerEntry: nodeWorkerEntry(),
     shell: 'web',
     log: (level, message) => process.stderr.write(`${level}: ${message}\n`),
   });

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import type { JobSnapshot } from '../shared/jobs';
 import type { RpcServerMessage } from '../shared/rpc';
 import { openSleeveCore, type SleeveCore } from '../core/app';
-import { NodeWorkerHost, sourceWorkerEntry } from '../core/jobs/node-host';
+import { NodeWorkerHost, nodeWorkerEntry } from '../core/jobs/node-host';
 import { startWebServer, type WebServer } from './server';
 import { resolveStaticFile } from './static';
 
@@ -28,7 +28,7 @@ beforeEach(async () => {
   core = openSleeveCore({
     libraryPath: path.join(dir, 'library.sqlite'),
     host: new NodeWorkerHost(),
-    workerEntry: sourceWorkerEntry(),
+    workerEntry: nodeWorkerEntry(),
     shell: 'web',
   });
   server = await startWebServer({ core, staticDir, token: TOKEN, port: 0 });

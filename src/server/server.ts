@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiEvent } from '../shared/api';
 import type { RpcRequest, RpcServerMessage } from '../shared/rpc';
 import type { SleeveCore } from '../core/app';
+import { packageRoot } from '../core/version';
 import { authenticate, isAllowedHost, isAllowedOrigin, TOKEN_COOKIE } from './auth';
 import { contentType, resolveStaticFile } from './static';
 
@@ -145,5 +146,5 @@ function serveSocket(ws: WebSocket, core: SleeveCore): void {
 }
 
 export function defaultStaticDir(): string {
-  return path.resolve(import.meta.dirname, '../../out/renderer');
+  return path.join(packageRoot(), 'out/renderer');
 }

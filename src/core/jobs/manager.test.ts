@@ -6,7 +6,7 @@ import type { JobSnapshot } from '../../shared/jobs';
 import { openLibrary, type Library } from '../db/library';
 import { registerJobKinds } from './kinds';
 import { JobManager } from './manager';
-import { NodeWorkerHost, sourceWorkerEntry } from './node-host';
+import { NodeWorkerHost, nodeWorkerEntry } from './node-host';
 
 registerJobKinds();
 
@@ -20,7 +20,7 @@ function makeManager(options: Partial<ConstructorParameters<typeof JobManager>[0
     db,
     libraryPath,
     host: new NodeWorkerHost(),
-    workerEntry: sourceWorkerEntry(),
+    workerEntry: nodeWorkerEntry(),
     killAfterMs: 2000,
     ...options,
   });

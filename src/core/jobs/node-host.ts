@@ -4,9 +4,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WorkerEvents, WorkerHandle, WorkerHost } from './host';
 import type { WorkerToParent } from './protocol';
 
-/** The worker entry as TypeScript source, for runs under Node (tsx loads it). */
-export function sourceWorkerEntry(): string {
-  return fileURLToPath(new URL('../workers/job-worker.ts', import.meta.url));
+/**
+ * The worker entry for headless shells: the TypeScript source when this code
+ * runs from source (tests, tsx), the bundled job-worker.js beside it when it
+ * runs from out/node (scripts/run-node.mjs).
+ */
+export function nodeWorkerEntry(): string {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return fileURLToPath(new URL(fromSource ? '../workers/job-worker.ts' : './job-worker.js', import.meta.url));
 }
 
 function tsxLoader(): string {

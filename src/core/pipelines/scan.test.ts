@@ -6,7 +6,7 @@ import type { JobSnapshot } from '../../shared/jobs';
 import { openLibrary, type Library } from '../db/library';
 import { registerJobKinds } from '../jobs/kinds';
 import { JobManager } from '../jobs/manager';
-import { NodeWorkerHost, sourceWorkerEntry } from '../jobs/node-host';
+import { NodeWorkerHost, nodeWorkerEntry } from '../jobs/node-host';
 import { libraryStats, queryTracks } from '../library/queries';
 import { makeAudioFile } from '../scan/testing/audio';
 
@@ -36,7 +36,7 @@ beforeEach(() => {
   fs.writeFileSync(path.join(music, 'Ann', 'First', 'cover.jpg'), 'not scanned: not audio by name');
   const libraryPath = path.join(dir, 'library.sqlite');
   db = openLibrary(libraryPath);
-  manager = new JobManager({ db, libraryPath, host: new NodeWorkerHost(), workerEntry: sourceWorkerEntry() });
+  manager = new JobManager({ db, libraryPath, host: new NodeWorkerHost(), workerEntry: nodeWorkerEntry() });
 });
 
 afterEach(async () => {
