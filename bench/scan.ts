@@ -9,13 +9,35 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import { DEFAULT_CORPUS_FILES, ensureCorpus } from './corpus';
 import { measure, type Measured } from './process-tree';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 const NAIVE_SCRIPT = path.join(import.meta.dirname, 'naive-parse.ts');
-const CLI_ENTRY = path.join(REPO_ROOT, 'src', 'cli', 'main.ts');
+const NAIVE_BUNDLE = path.join(REPO_ROOT, 'out', 'bench', 'naive-parse.js');
+/** The CLI as `npm run cli` runs it: bundled plain JavaScript (scripts/run-node.mjs). */
+const RUN_NODE = path.join(REPO_ROOT, 'scripts', 'run-node.mjs');
+
+/**
+ * Both sides run as plain JavaScript under node: the baseline bundled here,
+ * the CLI by its own launcher, built before anything is timed.
+ */
+async function buildContenders(): Promise<void> {
+  await build({
+    entryPoints: [NAIVE_SCRIPT],
+    outfile: NAIVE_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  const cli = spawnSync(process.execPath, [RUN_NODE, 'cli', 'help'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (cli.status !== 0) throw new BenchError(`could not build the CLI: ${cli.stderr}`);
+}
 
 const TARGETS = { scanOverNaive: 0.35, rescanOverScan: 0.05, peakRssMb: 300 };
 
@@ -27,16 +49,23 @@ const fmt = (n: number | null, digits = 0) => (n === null ? 'n/a' : n.toLocaleSt
 
 class BenchError extends Error {}
 
+const USAGE = 'Usage: tsx bench/scan.ts [--files N] [--workers-table 1,2,4,8] [--skip-table]';
+
 function parseOptions() {
-  const { values } = parseArgs({
-    options: {
-      files: { type: 'string' },
-      'workers-table': { type: 'string', default: '1,2,4,8' },
-      'skip-table': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        files: { type: 'string' },
+        'workers-table': { type: 'string', default: '1,2,4,8' },
+        'skip-table': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new BenchError(`${(err as Error).message}\n${USAGE}`);
+  }
   const files = values.files === undefined ? DEFAULT_CORPUS_FILES : Number(values.files);
   if (!Number.isInteger(files) || files < 1) throw new BenchError(`--files must be a positive whole number, got '${values.files}'`);
   const workers = values['workers-table'].split(',').map((s) => Number(s.trim()));
@@ -84,7 +113,7 @@ interface NaiveRun {
 }
 
 async function runNaive(corpusDir: string, files: number): Promise<NaiveRun> {
-  const run = await measure(process.execPath, ['--import', 'tsx', NAIVE_SCRIPT, corpusDir], { cwd: REPO_ROOT });
+  const run = await measure(process.execPath, [NAIVE_BUNDLE, corpusDir], { cwd: REPO_ROOT });
   if (run.code !== 0) throw new BenchError(describeFailure('the naive baseline', run));
   const result = JSON.parse(lastLine(run.stdout)) as NaiveRun['result'];
   if (result.files !== files) throw new BenchError(`the naive baseline listed ${result.files} audio files, the corpus has ${files}`);
@@ -97,7 +126,7 @@ interface ScanRun {
 }
 
 async function runScan(corpusDir: string, dbPath: string, extraArgs: string[]): Promise<ScanRun> {
-  const args = ['--import', 'tsx', CLI_ENTRY, 'scan', corpusDir, '--db', dbPath, '--json', ...extraArgs];
+  const args = [RUN_NODE, 'cli', 'scan', corpusDir, '--db', dbPath, '--json', ...extraArgs];
   const run = await measure(process.execPath, args, { cwd: REPO_ROOT });
   const what = `cli scan ${extraArgs.join(' ')}`.trim();
   if (/Unknown command 'scan'/.test(run.stderr)) {
@@ -127,7 +156,7 @@ const counter = (result: JobResult, name: string) => result.counters[name] ?? 0;
 async function main(): Promise<void> {
   const options = parseOptions();
   if (options.help) {
-    console.info('Usage: tsx bench/scan.ts [--files N] [--workers-table 1,2,4,8] [--skip-table]');
+    console.info(USAGE);
     return;
   }
   const { files } = options;
@@ -144,7 +173,7 @@ async function main(): Promise<void> {
   const corpusDir = await ensureCorpus(files);
   log('warming the page cache');
   const corpusBytes = warmPageCache(corpusDir);
-  console.info(`corpus    ${fmt(files)} audio files, ${fmt(corpusBytes / 1e6)} MB, in ${corpusDir}`);
+  console.info(`corpus    ${fmt(files)} audio files, ${fmt(corpusBytes / 1e6)} MB with folder art, in ${corpusDir}`);
 
   const problems: string[] = [];
   const problem = (message: string) => {
@@ -163,6 +192,8 @@ async function main(): Promise<void> {
   };
   process.on('exit', cleanUp);
   try {
+    log('building both sides as plain JavaScript');
+    await buildContenders();
     log('(a) naive parseFile loop');
     const naive = await runNaive(corpusDir, files);
     const naiveMs = naive.run.wallMs;

@@ -1,5 +1,6 @@
 import { utilityProcess } from 'electron';
 import type { WorkerEvents, WorkerHandle, WorkerHost } from '../core/jobs/host';
+import { WORKER_NODE_FLAGS } from '../core/jobs/node-host';
 import type { WorkerToParent } from '../core/jobs/protocol';
 
 /** Workers as Electron utility processes: the desktop host. */
@@ -9,6 +10,7 @@ export class UtilityProcessHost implements WorkerHost {
       serviceName: options.name,
       env: { ...process.env, ...options.env } as Record<string, string>,
       stdio: 'inherit',
+      execArgv: WORKER_NODE_FLAGS,
     });
     child.on('message', (message) => events.onMessage(message as WorkerToParent));
     child.on('exit', (code) => events.onExit({ code, signal: null }));

@@ -19,6 +19,12 @@ export class LibraryError extends Error {
 export interface OpenLibraryOptions {
   /** Skip migrations; for processes that must not change the schema. */
   readonly?: boolean;
+  /**
+   * Run SQLite's quick_check (it reads the whole file: about 45 ms at 20,000
+   * tracks). A shell checks once when it opens the library; its workers,
+   * opening the same file a moment later, skip it.
+   */
+  verify?: boolean;
 }
 
 /**
@@ -44,7 +50,7 @@ export function openLibrary(file: string, options: OpenLibraryOptions = {}): Lib
     throw new LibraryError(`Cannot open the library at ${file}: ${(err as Error).message}`);
   }
   try {
-    checkIdentity(db, file, existed);
+    checkIdentity(db, file, existed, options.verify ?? true);
     db.pragma('busy_timeout = 10000');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
@@ -59,7 +65,7 @@ export function openLibrary(file: string, options: OpenLibraryOptions = {}): Lib
   }
 }
 
-function checkIdentity(db: Library, file: string, existed: boolean): void {
+function checkIdentity(db: Library, file: string, existed: boolean, verify: boolean): void {
   let applicationId: number;
   try {
     applicationId = db.pragma('application_id', { simple: true }) as number;
@@ -79,7 +85,7 @@ function checkIdentity(db: Library, file: string, existed: boolean): void {
         'Choose another file with --db; Sleeve will not change a database it did not create.',
     );
   }
-  const check = db.pragma('quick_check', { simple: true }) as string;
+  const check = verify ? (db.pragma('quick_check', { simple: true }) as string) : 'ok';
   if (check !== 'ok') {
     throw new LibraryError(
       `The library at ${file} is damaged (${check}). Restore it from a backup, or move it away to start a new library.`,

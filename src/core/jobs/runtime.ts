@@ -91,7 +91,7 @@ export function serveWorker(port: WorkerPort, exit: (code: number) => void = (co
         signal: abort.signal,
         progress: tracker,
         log,
-        library: () => (library ??= openLibrary(start.libraryPath)),
+        library: () => (library ??= openLibrary(start.libraryPath, { verify: false })),
       });
       await finish(abort.signal.aborted ? 'cancelled' : 'done', null);
     } catch (err) {

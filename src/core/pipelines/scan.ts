@@ -67,46 +67,52 @@ export const scanJob: JobDefinition<z.infer<typeof params>> = {
       throw new Error('There are no folders to scan yet. Add one with File → Add Folder… or `scan DIR`.');
     }
 
-    // 1. Crawl: every audio file under the roots, with size and mtime.
+    // 1. Crawl, comparing each file with the library as it is found, so an
+    // unchanged file costs a map lookup and nothing is kept for it.
     progress.setMessage(`Looking for music in ${roots.length === 1 ? roots[0] : `${roots.length} folders`}…`);
-    const found: FoundFile[] = [...singleFiles];
-    const problems: Array<{ path: string; reason: string }> = [];
-    await crawl(roots, {
-      file: (file) => {
-        found.push(file);
-        progress.add('found');
-      },
-      problem: (problem) => problems.push(problem),
-      cancelled: () => signal.aborted,
-    });
-    progress.add('found', singleFiles.length);
-    if (signal.aborted) return;
-
-    // 2. Compare with the library.
+    // Whatever is still in `known` when the crawl ends was not found: it vanished.
     const known = loadKnownTracks(db, roots);
-    for (const file of singleFiles) {
+    const outsideRoots = singleFiles.filter((f) => !roots.some((root) => f.path.startsWith(root + path.sep)));
+    for (const file of outsideRoots) {
       const row = db
         .prepare('SELECT id, size, mtime_ms AS mtimeMs, status, content_key AS contentKey FROM tracks WHERE path = ?')
         .get(file.path) as KnownTrack | undefined;
       if (row) known.set(file.path, row);
     }
-    const seen = new Set<string>();
-    // 'retry': a file that failed before and has not changed; it is read again but is neither new nor changed.
-    const toRead: Array<{ file: FoundFile; reason: 'new' | 'changed' | 'retry' }> = [];
+    const toRead: FoundFile[] = [];
+    // Why a file is read again when it is not new; 'retry' is a failure that has not changed, neither new nor changed.
+    const readAgain = new Map<string, 'changed' | 'retry'>();
     const restored: number[] = [];
-    for (const file of found) {
-      if (seen.has(file.path)) continue;
-      seen.add(file.path);
+    const problems: Array<{ path: string; reason: string }> = [];
+    const classify = (file: FoundFile) => {
+      progress.add('found');
       const row = known.get(file.path);
-      if (!row) toRead.push({ file, reason: 'new' });
-      else if (row.size !== file.size || row.mtimeMs !== file.mtimeMs) toRead.push({ file, reason: 'changed' });
-      else if (row.status === 'failed') toRead.push({ file, reason: 'retry' });
-      else if (row.status === 'missing') restored.push(row.id);
+      if (!row) return void toRead.push(file);
+      known.delete(file.path);
+      if (row.size !== file.size || row.mtimeMs !== file.mtimeMs) {
+        toRead.push(file);
+        readAgain.set(file.path, 'changed');
+      } else if (row.status === 'failed') {
+        toRead.push(file);
+        readAgain.set(file.path, 'retry');
+      } else if (row.status === 'missing') restored.push(row.id);
       else progress.add('unchanged');
-    }
-    for (const problem of problems) seen.add(problem.path);
-    const vanished = [...known.entries()].filter(([p, row]) => !seen.has(p) && row.status !== 'missing');
-    const movable = missingByContentKey(db, vanished.map(([, row]) => row));
+    };
+    outsideRoots.forEach(classify);
+    await crawl(roots, {
+      file: classify,
+      problem: (problem) => {
+        known.delete(problem.path);
+        problems.push(problem);
+      },
+      cancelled: () => signal.aborted,
+    });
+    if (signal.aborted) return;
+
+    // 2. What the crawl did not find may have moved: match it by content as new files are read.
+    const vanished = [...known.values()].filter((row) => row.status !== 'missing');
+    known.clear();
+    const movable = missingByContentKey(db, vanished);
     const movedIds = new Set<number>();
 
     writer.batch(() => {
@@ -119,7 +125,6 @@ export const scanJob: JobDefinition<z.infer<typeof params>> = {
     // 3. Read tags on every core, writing as results come back.
     progress.setTotal(toRead.length);
     progress.setMessage(toRead.length > 0 ? `Reading tags of ${toRead.length} files…` : 'Nothing new to read.');
-    const readReason = new Map(toRead.map((t) => [t.file.path, t.reason]));
     let buffered: ReadResult[] = [];
     let lastFlush = Date.now();
     const flush = () => {
@@ -129,7 +134,7 @@ export const scanJob: JobDefinition<z.infer<typeof params>> = {
       lastFlush = Date.now();
       writer.batch(() => {
         for (const result of results) {
-          const reason = readReason.get(result.file.path) ?? 'new';
+          const reason = readAgain.get(result.file.path) ?? 'new';
           const fresh = reason === 'new';
           const movedFrom = fresh && result.ok && result.contentKey ? movable.get(result.contentKey) : undefined;
           if (movedFrom !== undefined && !movedIds.has(movedFrom)) {
@@ -149,7 +154,7 @@ export const scanJob: JobDefinition<z.infer<typeof params>> = {
     if (toRead.length > 0) {
       const pool = new ParsePool(workerAsset('scan-thread'), params.workers ?? os.availableParallelism());
       try {
-        const files = toRead.map((t) => t.file);
+        const files = toRead;
         let next = 0;
         const lane = async () => {
           while (next < files.length && !signal.aborted) {
@@ -172,7 +177,7 @@ export const scanJob: JobDefinition<z.infer<typeof params>> = {
     // 4. What was not found is missing: kept with its tags, never deleted.
     // Only a finished scan knows what is gone; a cancelled one marks nothing.
     if (!signal.aborted) {
-      const gone = vanished.filter(([, row]) => !movedIds.has(row.id)).map(([, row]) => row.id);
+      const gone = vanished.filter((row) => !movedIds.has(row.id)).map((row) => row.id);
       // A failure entry that no longer happens (a folder now readable) never had tags to keep.
       db.transaction(() => {
         const drop = db.prepare("DELETE FROM tracks WHERE id = ? AND status = 'failed' AND parsed_at IS NULL");

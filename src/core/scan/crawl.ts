@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { describeReadError } from './read-file';
+import { describeReadError } from './read-errors';
 import { isAudioPath } from './formats';
 import type { FoundFile } from './types';
 
@@ -17,8 +17,17 @@ export interface CrawlCallbacks {
   cancelled(): boolean;
 }
 
-function isValidUtf8(name: Buffer): boolean {
-  return Buffer.from(name.toString('utf8'), 'utf8').equals(name);
+/**
+ * Names in a folder whose bytes are not valid UTF-8. Node turns such bytes
+ * into U+FFFD, so a folder is re-read as bytes only when a name has one.
+ */
+function invalidUtf8Names(dir: string): Set<string> {
+  const invalid = new Set<string>();
+  for (const raw of fs.readdirSync(dir, { encoding: 'buffer' })) {
+    const name = raw.toString('utf8');
+    if (!Buffer.from(name, 'utf8').equals(raw)) invalid.add(name);
+  }
+  return invalid;
 }
 
 /**
@@ -32,7 +41,9 @@ function isValidUtf8(name: Buffer): boolean {
 export async function crawl(roots: string[], on: CrawlCallbacks): Promise<void> {
   // Real paths of folders entered, so a symlink back up the tree is entered once.
   const entered = new Set<string>();
-  const stack: string[] = [...roots].reverse();
+  // Each folder to visit with its real path. Only a symlink can make a loop, so a
+  // plain subfolder's real path is its parent's plus its name: no syscall per folder.
+  const stack: Array<{ dir: string; real: string | null }> = roots.map((dir) => ({ dir, real: null })).reverse();
   let lastYield = Date.now();
   while (stack.length > 0) {
     // readdir and stat are synchronous (fast, and what fdir does too), so let
@@ -42,61 +53,62 @@ export async function crawl(roots: string[], on: CrawlCallbacks): Promise<void> 
       lastYield = Date.now();
     }
     if (on.cancelled()) return;
-    const dir = stack.pop()!;
+    const { dir, real: knownReal } = stack.pop()!;
     let real: string;
-    let entries: fs.Dirent<Buffer>[];
+    let entries: fs.Dirent[];
     try {
-      real = fs.realpathSync(dir);
+      real = knownReal ?? fs.realpathSync(dir);
       if (entered.has(real)) {
-        if (dir !== real) on.problem({ path: dir, reason: 'a symbolic link that loops back to a folder already scanned' });
+        on.problem({ path: dir, reason: 'a symbolic link that loops back to a folder already scanned' });
         continue;
       }
       entered.add(real);
-      entries = fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
+      entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       on.problem({ path: dir, reason: `cannot open this folder: ${describeReadError(err)}` });
       continue;
     }
-    const subfolders: string[] = [];
+    const subfolders: Array<{ dir: string; real: string | null }> = [];
+    const invalid = entries.some((e) => e.name.includes('\uFFFD')) ? invalidUtf8Names(dir) : null;
+    // dir is already normal, so plain concatenation; path.join would normalise every name again.
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    const realPrefix = real.endsWith(path.sep) ? real : real + path.sep;
     for (const entry of entries) {
-      const name = entry.name.toString('utf8');
-      const full = path.join(dir, name);
-      if (!isValidUtf8(entry.name)) {
+      const name = entry.name;
+      const full = prefix + name;
+      if (invalid?.has(name)) {
         if (entry.isDirectory() || isAudioPath(name)) {
           on.problem({ path: full, reason: 'the name is not valid UTF-8; rename it so Sleeve can read it' });
         }
         continue;
       }
       if (entry.isDirectory()) {
-        if (!name.startsWith('.')) subfolders.push(full);
+        if (!name.startsWith('.')) subfolders.push({ dir: full, real: realPrefix + name });
         continue;
       }
-      if (!isAudioPath(name) || name.startsWith('._')) continue;
-      if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+      if (entry.isSymbolicLink()) {
+        // A link to a folder is followed (its real path is resolved, for the loop check); one to a file is read.
+        try {
+          const target = fs.statSync(full);
+          if (target.isDirectory()) {
+            if (!name.startsWith('.')) subfolders.push({ dir: full, real: null });
+            continue;
+          }
+          if (isAudioPath(name)) on.file({ path: full, size: target.size, mtimeMs: Math.trunc(target.mtimeMs) });
+        } catch (err) {
+          if (isAudioPath(name)) on.problem({ path: full, reason: describeReadError(err) });
+        }
+        continue;
+      }
+      if (!entry.isFile() || !isAudioPath(name) || name.startsWith('._')) continue;
       try {
         const stat = fs.statSync(full);
-        if (stat.isDirectory()) {
-          subfolders.push(full);
-          continue;
-        }
         on.file({ path: full, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) });
       } catch (err) {
         on.problem({ path: full, reason: describeReadError(err) });
       }
     }
-    // Symlinked folders show up as links: follow them, the loop check above keeps it finite.
-    for (const entry of entries) {
-      if (!entry.isSymbolicLink()) continue;
-      const name = entry.name.toString('utf8');
-      if (isAudioPath(name)) continue; // already followed above
-      const full = path.join(dir, name);
-      try {
-        if (fs.statSync(full).isDirectory()) subfolders.push(full);
-      } catch {
-        // A dangling or looping link to something that is not audio: nothing to report.
-      }
-    }
-    subfolders.sort().reverse();
+    subfolders.sort((a, b) => (a.dir < b.dir ? 1 : a.dir > b.dir ? -1 : 0));
     stack.push(...subfolders);
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileTypeFromBuffer } from 'file-type';
 import { parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
+import { describeReadError } from './read-errors';
 import { formatFromExtension, formatFromMime } from './formats';
 import { SyncFileTokenizer } from './sync-file-tokenizer';
 import type { FoundFile, ReadResult, TrackTags } from './types';
@@ -35,27 +36,6 @@ function readEdges(file: FoundFile): FileEdges {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** An fs or parser error as a reason a user can act on. */
-export function describeReadError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied: Sleeve cannot read this file';
-    case 'ENOENT':
-      return 'the file vanished while scanning';
-    case 'EISDIR':
-      return 'a folder with an audio file name';
-    case 'ELOOP':
-      return 'a symbolic link that loops back on itself';
-    case 'EIO':
-      return 'the disk reported a read error';
-  }
-  const message = e?.message ?? String(err);
-  if (/end.of.stream|EndOfStream/i.test(message)) return 'the file is truncated (it ends before its audio data does)';
-  return `could not read the tags: ${message}`;
 }
 
 const first = <T>(values: T[] | undefined): T | null => values?.[0] ?? null;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /**
  * Files a worker process starts threads from. They sit next to the worker
@@ -27,12 +27,12 @@ export function workerAsset(name: string): URL {
  * it on Node 20, so the thread loads it through tsx's tsImport; in the build
  * the asset is plain JavaScript.
  */
-export function startThread(entry: URL): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
+export function startThread(entry: URL, resourceLimits?: ResourceLimits): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { resourceLimits });
   const require = createRequire(import.meta.url);
   const tsxPackage = require.resolve('tsx/package.json');
   const exportsMap = (require(tsxPackage) as { exports: Record<string, { import: { default: string } }> }).exports;
   const tsxApi = pathToFileURL(path.join(path.dirname(tsxPackage), exportsMap['./esm/api']!.import.default)).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, resourceLimits });
 }
