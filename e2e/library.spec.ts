@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { makeAudioFile } from '../src/core/scan/testing/audio';
-import { startServer, type RunningServer } from './server';
+import { ROOT, startServer, type RunningServer } from './server';
 
 let server: RunningServer;
 let music: string;
@@ -111,4 +111,26 @@ test('a scan cancelled half-way keeps every track it read', async ({ page }) => 
 
   await page.getByRole('link', { name: 'Library' }).click();
   await expect(page.getByLabel('Library totals')).toContainText(`${parsed.toLocaleString('en-US')} tracks`);
+});
+
+test('screenshots of the Library for the README', async ({ page }) => {
+  test.skip(!process.env.SLEEVE_SCREENSHOTS, 'set SLEEVE_SCREENSHOTS=1 (npm run screenshots) to refresh docs/');
+  test.setTimeout(180_000);
+  // The benchmark's corpus: realistic names, tags and folders.
+  const { ensureCorpus } = await import('../bench/corpus');
+  const corpus = await ensureCorpus(2000);
+  music = fs.mkdtempSync(path.join(os.tmpdir(), 'sleeve-e2e-unused-'));
+  await page.setViewportSize({ width: 1280, height: 760 });
+  await page.goto(server.url);
+  await page.screenshot({ path: path.join(ROOT, 'docs/library-empty.png') });
+  await dropFolder(page, corpus);
+  const scan = page.getByRole('status', { name: 'Scan in progress' });
+  await expect.poll(async () => Number((await scan.locator('[data-counter="parsed"] dd').innerText()).replace(/,/g, '')), { timeout: 60_000 }).toBeGreaterThan(300);
+  await page.screenshot({ path: path.join(ROOT, 'docs/library-scanning.png') });
+  await expect(scan).toHaveCount(0, { timeout: 120_000 });
+  await page.getByRole('grid', { name: 'Tracks' }).getByRole('row').nth(3).click();
+  await page.screenshot({ path: path.join(ROOT, 'docs/library-tracks.png') });
+  await page.getByRole('tab', { name: 'Albums' }).click();
+  await expect(page.getByRole('grid', { name: 'Albums' }).getByRole('row').nth(1)).toBeVisible();
+  await page.screenshot({ path: path.join(ROOT, 'docs/library-albums.png') });
 });
