@@ -17,7 +17,7 @@ interface Thread {
  * (four in flight), so it needs little; without a limit V8 lets garbage grow
  * to gigabytes before collecting, and the whole scan's memory with it.
  */
-const THREAD_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 };
+const THREAD_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
 
 /**
  * Threads that read tags in parallel, one per core by default. A batch goes
