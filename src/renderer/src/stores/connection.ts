@@ -12,3 +12,20 @@ export const useConnectionStore = create<ConnectionStore>()((set) => ({
 }));
 
 export const useConnectionState = () => useConnectionStore((s) => s.state);
+
+/**
+ * Loads now, again after every reconnect (events sent while the connection
+ * was down are lost), and follows live events meanwhile. Returns the stop
+ * function.
+ */
+export function followWithReload(load: () => void, subscribe: () => () => void): () => void {
+  load();
+  const stopReloading = useConnectionStore.subscribe((now, before) => {
+    if (now.state === 'open' && before.state === 'closed') load();
+  });
+  const stopFollowing = subscribe();
+  return () => {
+    stopReloading();
+    stopFollowing();
+  };
+}

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { StartJobRequest } from '../../../shared/api';
 import type { JobKindInfo, JobSnapshot } from '../../../shared/jobs';
 import { api } from '../api';
-import { useConnectionStore } from './connection';
+import { followWithReload } from './connection';
 
 interface JobsStore {
   /** Newest first. */
@@ -74,14 +74,8 @@ export const useJobsActions = () => useJobsStore((s) => s.actions);
 /** Keeps the store in step with the app for the life of the window. */
 export function followJobUpdates(): () => void {
   const { actions } = useJobsStore.getState();
-  void actions.load();
-  // Updates sent while the connection was down are lost, so a reconnect reloads.
-  const stopReloading = useConnectionStore.subscribe((now, before) => {
-    if (now.state === 'open' && before.state === 'closed') void actions.load();
-  });
-  const stopFollowing = api.onJobUpdate((job) => actions.upsert(job));
-  return () => {
-    stopReloading();
-    stopFollowing();
-  };
+  return followWithReload(
+    () => void actions.load(),
+    () => api.onJobUpdate((job) => actions.upsert(job)),
+  );
 }

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { AlbumKey, LibraryStats, TrackSort, TrackStatus } from '../../../shared/library';
 import { api } from '../api';
-import { useConnectionStore } from './connection';
+import { followWithReload } from './connection';
 
 export type LibraryMode = 'tracks' | 'albums' | 'problems';
 
@@ -85,13 +85,8 @@ export const useLibraryActions = () => useLibraryStore((s) => s.actions);
 /** Keeps stats and open tables current while scans write, and after a reconnect. */
 export function followLibraryChanges(): () => void {
   const { actions } = useLibraryStore.getState();
-  void actions.refresh();
-  const stopReloading = useConnectionStore.subscribe((now, before) => {
-    if (now.state === 'open' && before.state === 'closed') void actions.refresh();
-  });
-  const stopFollowing = api.onLibraryChange(() => void actions.refresh());
-  return () => {
-    stopReloading();
-    stopFollowing();
-  };
+  return followWithReload(
+    () => void actions.refresh(),
+    () => api.onLibraryChange(() => void actions.refresh()),
+  );
 }
