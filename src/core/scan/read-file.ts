@@ -21,21 +21,16 @@ interface FileEdges {
  * The first and last 64 KiB and a key over them and the size: the same bytes
  * at a new path are the same file moved, so it keeps its row.
  */
-function readEdges(file: FoundFile): FileEdges {
-  const fd = fs.openSync(file.path, 'r');
-  try {
-    const head = Buffer.alloc(Math.min(EDGE_BYTES, file.size));
-    const headRead = fs.readSync(fd, head, 0, head.length, 0);
-    const hash = createHash('sha1').update(String(file.size)).update(head.subarray(0, headRead));
-    if (file.size > EDGE_BYTES) {
-      const tail = Buffer.alloc(Math.min(EDGE_BYTES, file.size - EDGE_BYTES));
-      const tailRead = fs.readSync(fd, tail, 0, tail.length, file.size - tail.length);
-      hash.update(tail.subarray(0, tailRead));
-    }
-    return { head: head.subarray(0, headRead), contentKey: hash.digest('base64url').slice(0, 22) };
-  } finally {
-    fs.closeSync(fd);
+function readEdges(fd: number, size: number): FileEdges {
+  const head = Buffer.alloc(Math.min(EDGE_BYTES, size));
+  const headRead = fs.readSync(fd, head, 0, head.length, 0);
+  const hash = createHash('sha1').update(String(size)).update(head.subarray(0, headRead));
+  if (size > EDGE_BYTES) {
+    const tail = Buffer.alloc(Math.min(EDGE_BYTES, size - EDGE_BYTES));
+    const tailRead = fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+    hash.update(tail.subarray(0, tailRead));
   }
+  return { head: head.subarray(0, headRead), contentKey: hash.digest('base64url').slice(0, 22) };
 }
 
 const first = <T>(values: T[] | undefined): T | null => values?.[0] ?? null;
@@ -98,9 +93,24 @@ function truncation(file: FoundFile, tags: TrackTags): string | null {
  */
 export async function readAudioFile(file: FoundFile): Promise<ReadResult> {
   if (file.size === 0) return { ok: false, file, contentKey: null, error: 'the file is empty (0 bytes)' };
+  // One open per file: the content key, the sniffing and the parser all read through this tokenizer's descriptor.
+  let tokenizer: SyncFileTokenizer;
+  try {
+    tokenizer = SyncFileTokenizer.open(file.path, file.size);
+  } catch (err) {
+    return { ok: false, file, contentKey: null, error: describeReadError(err) };
+  }
+  try {
+    return await readOpenFile(file, tokenizer);
+  } finally {
+    await tokenizer.close();
+  }
+}
+
+async function readOpenFile(file: FoundFile, tokenizer: SyncFileTokenizer): Promise<ReadResult> {
   let edges: FileEdges;
   try {
-    edges = readEdges(file);
+    edges = readEdges(tokenizer.fd, file.size);
   } catch (err) {
     return { ok: false, file, contentKey: null, error: describeReadError(err) };
   }
@@ -113,22 +123,18 @@ export async function readAudioFile(file: FoundFile): Promise<ReadResult> {
   }
   const format = sniffedFormat ?? formatFromExtension(file.path) ?? 'unknown';
   try {
-    const tokenizer = SyncFileTokenizer.open(file.path, file.size, sniffed?.mime);
-    try {
-      const meta = await parseFromTokenizer(tokenizer, PARSE_OPTIONS);
-      if (!sniffed && meta.format.hasAudio === false) {
-        return { ok: false, file, contentKey, error: 'not an audio file: no audio stream found' };
-      }
-      if (!sniffed && !meta.format.codec && !meta.format.sampleRate) {
-        return { ok: false, file, contentKey, error: 'not an audio file: no audio format recognised in its content' };
-      }
-      const tags = toTrackTags(meta, format);
-      const truncated = truncation(file, tags);
-      if (truncated) return { ok: false, file, contentKey, error: truncated };
-      return { ok: true, file, contentKey, tags };
-    } finally {
-      await tokenizer.close();
+    if (sniffed) tokenizer.fileInfo.mimeType = sniffed.mime;
+    const meta = await parseFromTokenizer(tokenizer, PARSE_OPTIONS);
+    if (!sniffed && meta.format.hasAudio === false) {
+      return { ok: false, file, contentKey, error: 'not an audio file: no audio stream found' };
     }
+    if (!sniffed && !meta.format.codec && !meta.format.sampleRate) {
+      return { ok: false, file, contentKey, error: 'not an audio file: no audio format recognised in its content' };
+    }
+    const tags = toTrackTags(meta, format);
+    const truncated = truncation(file, tags);
+    if (truncated) return { ok: false, file, contentKey, error: truncated };
+    return { ok: true, file, contentKey, tags };
   } catch (err) {
     const reason = describeReadError(err);
     // No known signature and the parser for its extension gave up: most likely not audio at all.

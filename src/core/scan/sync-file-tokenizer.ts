@@ -12,15 +12,15 @@ export class SyncFileTokenizer extends AbstractTokenizer {
   fileInfo: IFileInfo;
 
   constructor(
-    private readonly fd: number,
+    readonly fd: number,
     fileInfo: IFileInfo,
   ) {
     super({ fileInfo });
     this.fileInfo = fileInfo;
   }
 
-  static open(path: string, size: number, mimeType?: string): SyncFileTokenizer {
-    return new SyncFileTokenizer(fs.openSync(path, 'r'), { path, size, mimeType });
+  static open(path: string, size: number): SyncFileTokenizer {
+    return new SyncFileTokenizer(fs.openSync(path, 'r'), { path, size });
   }
 
   async readBuffer(buffer: Uint8Array, options?: IReadChunkOptions): Promise<number> {
