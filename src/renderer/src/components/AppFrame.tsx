@@ -5,6 +5,7 @@ import { useFolderDrop } from '../import/useFolderDrop';
 import { useConnectionState } from '../stores/connection';
 import { useJobsStore } from '../stores/jobs';
 import { useLibraryActions, useLibraryStore } from '../stores/library';
+import { ErrorBanner } from './ErrorBanner';
 import { JobsPanel } from './JobsPanel';
 import { LibraryView } from './LibraryView';
 
@@ -78,14 +79,7 @@ export function AppFrame() {
         </footer>
       </nav>
       <main className="content">
-        {notice && (
-          <div className="banner banner-error" role="alert">
-            <span>{notice}</span>
-            <button type="button" onClick={() => library.setNotice(null)}>
-              Dismiss
-            </button>
-          </div>
-        )}
+        {notice && <ErrorBanner message={notice} onDismiss={() => library.setNotice(null)} />}
         {section === 'library' ? <LibraryView /> : <JobsPanel />}
       </main>
       {dragging && (

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useJobIds, useJobsActions, useJobsError } from '../stores/jobs';
+import { ErrorBanner } from './ErrorBanner';
 import { JobRow } from './JobRow';
 
 /** Starts the built-in test job: a way to see the job machinery work. */
@@ -36,14 +37,7 @@ export function JobsPanel() {
         <h1 id="jobs-heading">Jobs</h1>
         <TestJobForm />
       </header>
-      {error && (
-        <div className="banner banner-error" role="alert">
-          <span>{error}</span>
-          <button type="button" onClick={dismissError}>
-            Dismiss
-          </button>
-        </div>
-      )}
+      {error && <ErrorBanner message={error} onDismiss={dismissError} />}
       {ids.length === 0 ? (
         <p className="empty">No jobs yet. Scans, enrichment and syncs will show here with live counters.</p>
       ) : (
