@@ -15,6 +15,11 @@ export function appDataDir(platform: NodeJS.Platform = process.platform, env = p
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_NAME);
 }
 
+/** The headless secret store: keys and tokens in a file only its owner can read. */
+export function defaultSecretsPath(): string {
+  return process.env.SLEEVE_SECRETS || path.join(appDataDir(), 'secrets.json');
+}
+
 export function defaultLibraryPath(): string {
   return process.env.SLEEVE_DB || path.join(appDataDir(), 'library.sqlite');
 }

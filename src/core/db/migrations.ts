@@ -98,6 +98,35 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tracks_by_year ON tracks (year);
     `,
   },
+  {
+    version: 3,
+    description: 'network: response cache and per-host rate gates',
+    sql: `
+      -- Answers from the web services, so a second run over the same library
+      -- makes next to no requests. key is 'METHOD URL' (secrets masked), plus
+      -- ' @account' where the answer depends on who asks.
+      CREATE TABLE http_cache (
+        key         TEXT    PRIMARY KEY,
+        source      TEXT    NOT NULL,
+        status      INTEGER NOT NULL,
+        headers     TEXT    NOT NULL,
+        body        BLOB    NOT NULL,
+        fetched_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL
+      );
+      CREATE INDEX http_cache_by_expiry ON http_cache (expires_at);
+      CREATE INDEX http_cache_by_source ON http_cache (source);
+
+      -- One row per remote host: when the next request may start. Every
+      -- process that opens the library reserves its slots here.
+      CREATE TABLE rate_gates (
+        host          TEXT    PRIMARY KEY,
+        next_at       REAL    NOT NULL,
+        interval_ms   REAL    NOT NULL,
+        paused_until  REAL    NOT NULL DEFAULT 0
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

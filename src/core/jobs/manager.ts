@@ -4,7 +4,8 @@ import { EMPTY_PROGRESS, isFinished, type JobProgress, type JobSnapshot, type Jo
 import type { Library } from '../db/library';
 import { describeExit, type WorkerExit, type WorkerHandle, type WorkerHost } from './host';
 import type { WorkerToParent } from './protocol';
-import { parseJobParams } from './registry';
+import { getJobDefinition, parseJobParams } from './registry';
+import type { SecretStore, Secrets } from '../net/secrets';
 
 export interface JobManagerOptions {
   db: Library;
@@ -17,6 +18,8 @@ export interface JobManagerOptions {
   killAfterMs?: number;
   /** Extra environment for workers (the Electron shell sets the SQLite binding). */
   workerEnv?: Record<string, string>;
+  /** Where the shell keeps keys and tokens; a job gets only those it declares. */
+  secrets?: SecretStore;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -180,6 +183,13 @@ export class JobManager extends EventEmitter<{ update: [JobSnapshot] }> {
   }
 
   private launch(job: JobSnapshot): void {
+    let secrets: Secrets;
+    try {
+      secrets = this.secretsFor(job.kind);
+    } catch (err) {
+      this.finish(job.id, 'failed', job, (err as Error).message);
+      return;
+    }
     const run: Running = { worker: null!, cancelRequested: false, killTimer: null, ended: false, lastPersistAt: 0 };
     this.running.set(job.id, run);
     try {
@@ -205,7 +215,15 @@ export class JobManager extends EventEmitter<{ update: [JobSnapshot] }> {
       kind: job.kind,
       params: job.params,
       libraryPath: this.options.libraryPath,
+      secrets,
     });
+  }
+
+  private secretsFor(kind: string): Secrets {
+    const wanted = getJobDefinition(kind).secrets ?? [];
+    if (wanted.length === 0 || !this.options.secrets) return {};
+    const all = this.options.secrets.all();
+    return Object.fromEntries(wanted.filter((name) => all[name]).map((name) => [name, all[name]]));
   }
 
   private onWorkerMessage(id: number, message: WorkerToParent): void {

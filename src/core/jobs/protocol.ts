@@ -1,8 +1,9 @@
 import type { JobProgress } from '../../shared/jobs';
+import type { Secrets } from '../net/secrets';
 
 /** Messages between the job manager and a worker process. */
 export type ParentToWorker =
-  | { type: 'start'; jobId: number; kind: string; params: unknown; libraryPath: string }
+  | { type: 'start'; jobId: number; kind: string; params: unknown; libraryPath: string; secrets: Secrets }
   | { type: 'cancel' };
 
 export type WorkerEndState = 'done' | 'cancelled' | 'failed';

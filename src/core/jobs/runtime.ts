@@ -92,6 +92,7 @@ export function serveWorker(port: WorkerPort, exit: (code: number) => void = (co
         progress: tracker,
         log,
         library: () => (library ??= openLibrary(start.libraryPath, { verify: false })),
+        secrets: start.secrets ?? {},
       });
       await finish(abort.signal.aborted ? 'cancelled' : 'done', null);
     } catch (err) {

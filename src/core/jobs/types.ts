@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Library } from '../db/library';
+import type { SecretName, Secrets } from '../net/secrets';
 import type { ProgressTracker } from './progress';
 
 export interface JobLogger {
@@ -16,6 +17,8 @@ export interface JobContext<P> {
   log: JobLogger;
   /** The worker's own connection to the library, opened on first use. */
   library(): Library;
+  /** The keys and tokens the job declared, handed over at start and never stored with the job. */
+  secrets: Secrets;
 }
 
 /**
@@ -27,5 +30,7 @@ export interface JobDefinition<P = unknown> {
   title: string;
   description: string;
   params: z.ZodType<P>;
+  /** Keys and tokens the job needs from the shell's secret store. */
+  secrets?: readonly SecretName[];
   run(ctx: JobContext<P>): Promise<void>;
 }
