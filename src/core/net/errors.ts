@@ -1,14 +1,8 @@
 import type { z } from 'zod';
+import { SOURCE_LABELS } from '../../shared/network';
 import type { HttpResponse, SourceName } from './types';
 
-export const SOURCE_LABELS: Record<SourceName, string> = {
-  musicbrainz: 'MusicBrainz',
-  coverart: 'Cover Art Archive',
-  theaudiodb: 'TheAudioDB',
-  discogs: 'Discogs',
-  spotify: 'Spotify',
-  spotifyAccounts: 'Spotify accounts',
-};
+export { SOURCE_LABELS };
 
 /**
  * The service could not answer now: offline, timed out, overloaded or still
@@ -77,12 +71,22 @@ export function parseJsonBody<T>(source: SourceName, response: HttpResponse, sch
   return parsed.data;
 }
 
-/** A final non-2xx answer the caller did not expect, as a per-item error. */
-export function unexpectedStatus(source: SourceName, response: HttpResponse, what: string): HttpStatusError {
-  const text = response.body.toString('utf8', 0, 200).replace(/\s+/g, ' ').trim();
+/**
+ * A final non-2xx answer the caller did not expect, as a per-item error: in
+ * the service's own words when the caller could read them (detail),
+ * otherwise the start of the body, and with advice on what to do.
+ */
+export function unexpectedStatus(
+  source: SourceName,
+  response: HttpResponse,
+  what: string,
+  detail: string | null = null,
+  advice?: string,
+): HttpStatusError {
+  const text = detail ?? response.body.toString('utf8', 0, 200).replace(/\s+/g, ' ').trim();
   return new HttpStatusError(
     source,
     response.status,
-    `${SOURCE_LABELS[source]} refused ${what} with ${response.status}${text ? `: ${text}` : ''} (${response.url})`,
+    `${SOURCE_LABELS[source]} refused ${what} with ${response.status}${text ? `: ${text}` : ''} (${response.url})${advice ? `. ${advice}` : ''}`,
   );
 }
