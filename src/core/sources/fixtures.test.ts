@@ -261,7 +261,7 @@ const cases: Record<string, Case> = {
     expect(error).toBeInstanceOf(HttpStatusError);
     expect((error as HttpStatusError).status).toBe(400);
     expect((error as HttpStatusError).message).toBe(
-      `MusicBrainz refused the recording 5b11f4ce-a62d-471e-81fc-a69a8278c7da with 400: foobar is not a valid inc parameter for the artist resource. (${http.requests[0]!.url}).`,
+      `MusicBrainz refused the recording 5b11f4ce-a62d-471e-81fc-a69a8278c7da with 400: foobar is not a valid inc parameter for the artist resource. (${http.requests[0]!.url})`,
     );
     expect(musicBrainzErrorMessage(responseOf(fixture, fixture.meta!.request.url))).toBe(
       'foobar is not a valid inc parameter for the artist resource.',
