@@ -4,9 +4,12 @@ import type { SleeveCore } from '../core/app';
 import { failuresSince, iterateTracks } from '../core/library/queries';
 import { formatDuration } from '../shared/format';
 import { summaryLine } from './progress-line';
+import { NETWORK_COMMANDS } from './network-commands';
+import { NETWORK_USAGE } from './network-options';
 import { runJobInForeground, type JobOutput } from './run-job';
+import { UsageError } from './usage-error';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -105,6 +108,7 @@ export const COMMANDS: Command[] = [
       return 0;
     },
   },
+  ...NETWORK_COMMANDS,
 ];
 
 export function usage(): string {
@@ -119,6 +123,8 @@ export function usage(): string {
     '  --db PATH   the library file (default: the app-data folder, or $SLEEVE_DB)',
     '  --json      print one JSON object as the last line of stdout',
     '  -h, --help  show this help',
+    '',
+    NETWORK_USAGE,
     '',
     'Exit codes: 0 done, 1 failed, 2 usage error, 3 library cannot be opened, 130 cancelled.',
   ].join('\n');

@@ -2,8 +2,12 @@ import path from 'node:path';
 import { openSleeveCore, type SleeveCore } from '../core/app';
 import { LibraryError } from '../core/db/library';
 import { NodeWorkerHost, nodeWorkerEntry } from '../core/jobs/node-host';
-import { defaultLibraryPath } from '../core/paths';
+import { defaultLibraryPath, defaultSecretsPath } from '../core/paths';
+import { FileSecretStore } from '../core/net/secrets';
+import { ApiRequestError } from '../core/api/service';
 import { parseCommandLine, usage, UsageError } from './commands';
+import { NetworkOptionError } from './network-options';
+import { SourceSettingError } from '../core/net/config';
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -26,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
       host: new NodeWorkerHost(),
       workerEntry: nodeWorkerEntry(),
       shell: 'cli',
+      hooks: { secrets: new FileSecretStore(defaultSecretsPath()) },
       log: (level, message) => {
         if (level !== 'info') process.stderr.write(`${level}: ${message}\n`);
       },
@@ -42,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
       stderr: process.stderr,
     });
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
+    // A value the core refused (a bad URL for a source) is the user's to fix, like a bad flag.
+    if (!(err instanceof UsageError || err instanceof NetworkOptionError || err instanceof ApiRequestError || err instanceof SourceSettingError)) throw err;
     process.stderr.write(`${err.message}\n`);
     return 2;
   } finally {

@@ -33,6 +33,7 @@ export function openSleeveCore(options: SleeveCoreOptions): SleeveCore {
     host: options.host,
     workerEntry: options.workerEntry,
     workerEnv: options.workerEnv,
+    secrets: options.hooks?.secrets,
     log: options.log,
   });
   const api = createApiService(

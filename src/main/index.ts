@@ -10,6 +10,7 @@ import {
   type IpcMainInvokeEvent,
   type OpenDialogOptions,
 } from 'electron';
+import { desktopSecretStore } from './secrets';
 import { openSleeveCore, type SleeveCore } from '../core/app';
 import { appDataDir, APP_NAME } from '../core/paths';
 import { IPC_CALL, IPC_EVENT, type IpcReply } from '../shared/ipc';
@@ -82,7 +83,7 @@ async function start(): Promise<void> {
       workerEntry: path.join(__dirname, 'job-worker.js'),
       shell: 'electron',
       workerEnv: env,
-      hooks: { pickFolders: () => pickFolders() },
+      hooks: { pickFolders: () => pickFolders(), secrets: desktopSecretStore(app.getPath('userData')) },
       log: (level, message) => (level === 'error' ? console.error(message) : console.info(message)),
     });
   } catch (err) {
@@ -115,6 +116,8 @@ async function start(): Promise<void> {
         if (folders && folders.length > 0) scan(folders);
       },
       rescanAll: () => scan([]),
+      // The renderer routes by hash, so the menu opens a section the way a link in the page would.
+      openSettings: () => void mainWindow?.webContents.executeJavaScript("location.hash = '#settings'"),
     }),
   );
   mainWindow = createWindow();

@@ -4,6 +4,7 @@ import path from 'node:path';
 export interface MenuActions {
   addFolder(): void;
   rescanAll(): void;
+  openSettings(): void;
 }
 
 /** The application menu; each command also has a button or a key in the window. */
@@ -15,6 +16,8 @@ export function buildMenu(libraryPath: string, actions: MenuActions): Menu {
       label: '&File',
       submenu: [
         { label: 'Add Folder…', accelerator: 'CmdOrCtrl+O', click: () => actions.addFolder() },
+        { type: 'separator' },
+        { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => actions.openSettings() },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { openSleeveCore } from '../core/app';
 import { LibraryError } from '../core/db/library';
 import { NodeWorkerHost, nodeWorkerEntry } from '../core/jobs/node-host';
-import { defaultLibraryPath } from '../core/paths';
+import { defaultLibraryPath, defaultSecretsPath } from '../core/paths';
+import { FileSecretStore } from '../core/net/secrets';
 import { newAccessToken } from './auth';
 import { defaultStaticDir, startWebServer } from './server';
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     host: new NodeWorkerHost(),
     workerEntry: nodeWorkerEntry(),
     shell: 'web',
+    hooks: { secrets: new FileSecretStore(defaultSecretsPath()) },
     log: (level, message) => process.stderr.write(`${level}: ${message}\n`),
   });
   let server;

@@ -1,5 +1,6 @@
 import type { JobKindInfo, JobPriority, JobSnapshot } from './jobs';
 import type { AlbumPage, LibraryStats, TrackPage, TrackQuery } from './library';
+import type { NetworkSettingsChange, NetworkSettingsView, SecretName, SourceName } from './network';
 
 export interface StartJobRequest {
   kind: string;
@@ -35,6 +36,13 @@ export interface Api {
   queryTracks(query: TrackQuery): Promise<TrackPage>;
   queryAlbums(query: Pick<TrackQuery, 'filter' | 'offset' | 'limit'>): Promise<AlbumPage>;
   libraryStats(): Promise<LibraryStats>;
+  /** How Sleeve reaches each service, where each value came from, and which keys are set (never their values). */
+  networkSettings(): Promise<NetworkSettingsView>;
+  saveNetworkSettings(change: NetworkSettingsChange): Promise<NetworkSettingsView>;
+  /** Stores a key or token in the shell's secret store; null removes it. Write-only: no method reads one back. */
+  setSecret(name: SecretName, value: string | null): Promise<NetworkSettingsView>;
+  /** Forgets cached answers, of one source or all; returns how many. */
+  clearHttpCache(source?: SourceName): Promise<number>;
   /** Live job updates; returns the unsubscribe function. */
   onJobUpdate(listener: (job: JobSnapshot) => void): () => void;
   /** The library's contents changed (a scan wrote tracks); at most a few times a second. */
@@ -55,6 +63,10 @@ export const API_METHODS: readonly ApiMethod[] = [
   'queryTracks',
   'queryAlbums',
   'libraryStats',
+  'networkSettings',
+  'saveNetworkSettings',
+  'setSecret',
+  'clearHttpCache',
 ];
 
 /** Events the app pushes to the renderer. */

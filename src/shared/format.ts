@@ -25,3 +25,22 @@ export function formatCount(n: number): string {
 export function counterLabel(name: string): string {
   return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A request rate as people state limits: '1 a second', '30 a minute', 'no limit'. */
+export function formatRequestRate(perSecond: number): string {
+  if (perSecond <= 0) return 'no limit';
+  if (perSecond >= 1) return `${Number(perSecond.toFixed(2))} a second`;
+  return `${Number((perSecond * 60).toFixed(1))} a minute`;
+}

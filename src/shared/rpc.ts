@@ -33,6 +33,10 @@ export function createApi(transport: ApiTransport): Api {
     queryTracks: (query) => call('queryTracks', query),
     queryAlbums: (query) => call('queryAlbums', query),
     libraryStats: () => call('libraryStats'),
+    networkSettings: () => call('networkSettings'),
+    saveNetworkSettings: (change) => call('saveNetworkSettings', change),
+    setSecret: (name, value) => call('setSecret', name, value),
+    clearHttpCache: (source) => call('clearHttpCache', source),
     onJobUpdate: (listener) =>
       transport.subscribe((event) => {
         if (event.event === 'jobUpdate') listener(event.data);

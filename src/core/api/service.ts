@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { API_METHODS, type Api, type ApiEvent, type ApiMethod, type AppInfo } from '../../shared/api';
 import { TRACK_SORTS } from '../../shared/library';
+import { SECRET_NAMES, SOURCE_NAMES } from '../../shared/network';
+import { ResponseCache } from '../net/cache';
+import { SourceSettingError } from '../net/config';
+import type { SecretStore } from '../net/secrets';
+import { applyNetworkSettingsChange, networkSettingsView } from '../net/settings-view';
 import type { JobSnapshot } from '../../shared/jobs';
 import type { Library } from '../db/library';
 import { listJobKinds } from '../jobs/registry';
@@ -36,11 +41,31 @@ const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
   ]),
   queryAlbums: z.tuple([z.object({ filter, ...page })]),
   libraryStats: z.tuple([]),
+  networkSettings: z.tuple([]),
+  saveNetworkSettings: z.tuple([
+    z.object({
+      sources: z
+        .partialRecord(
+          z.enum(SOURCE_NAMES),
+          z.object({
+            baseUrl: z.string().max(2048).nullable().optional(),
+            rate: z.number().nullable().optional(),
+            concurrency: z.number().nullable().optional(),
+          }),
+        )
+        .optional(),
+      contact: z.string().max(2048).nullable().optional(),
+    }),
+  ]),
+  setSecret: z.tuple([z.enum(SECRET_NAMES), z.string().max(4096).nullable()]),
+  clearHttpCache: z.union([z.tuple([]), z.tuple([z.enum(SOURCE_NAMES).optional()])]),
 };
 
 /** What only some shells can do: the desktop app has a folder dialog, a browser tab does not. */
 export interface ShellHooks {
   pickFolders?: () => Promise<string[] | null>;
+  /** Where keys and tokens are kept: safeStorage in the desktop app, a 0600 file headless. */
+  secrets?: SecretStore;
 }
 
 /** Jobs whose progress means the library's rows changed. */
@@ -78,6 +103,22 @@ export function createApiService(
     queryTracks: async (query) => queryTracks(db, query),
     queryAlbums: async (query) => queryAlbums(db, query),
     libraryStats: async () => libraryStats(db),
+    networkSettings: async () => networkSettingsView(db, hooks.secrets),
+    saveNetworkSettings: async (change) => {
+      try {
+        applyNetworkSettingsChange(db, change);
+      } catch (err) {
+        if (err instanceof SourceSettingError) throw new ApiRequestError(err.message);
+        throw err;
+      }
+      return networkSettingsView(db, hooks.secrets);
+    },
+    setSecret: async (name, value) => {
+      if (!hooks.secrets) throw new ApiRequestError('This shell has no place to keep keys.');
+      hooks.secrets.set(name, value);
+      return networkSettingsView(db, hooks.secrets);
+    },
+    clearHttpCache: async (source) => new ResponseCache(db).clear(source),
   };
   return {
     async call(method, args) {

@@ -1,4 +1,5 @@
 import { countJob } from '../pipelines/count';
+import { checkSourcesJob } from '../pipelines/check-sources';
 import { scanJob } from '../pipelines/scan';
 import { registerJob } from './registry';
 
@@ -10,4 +11,5 @@ export function registerJobKinds(): void {
   registered = true;
   registerJob(countJob);
   registerJob(scanJob);
+  registerJob(checkSourcesJob);
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Library } from '../db/library';
 import { readSetting, writeSetting } from '../db/settings';
 import { SOURCE_LABELS } from './errors';
+import type { SettingOrigin } from '../../shared/network';
 import { SOURCE_NAMES, type SourceName } from './types';
 
 /** How Sleeve talks to one service. */
@@ -169,7 +170,6 @@ export function sourceSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Sou
   return out;
 }
 
-export type SettingOrigin = 'default' | 'saved' | 'environment' | 'command line';
 
 export interface ResolvedSource extends SourceDefaults {
   origin: Record<keyof SourceSettings, SettingOrigin>;

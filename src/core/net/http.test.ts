@@ -145,7 +145,7 @@ describe('createSourceHttp', () => {
     const mb = client();
     const failure = await mb.request({ path: '/ws/2/recording/a' }).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(DeferredError);
-    expect((failure as Error).message).toMatch(/503.*deferred/);
+    expect((failure as Error).message).toMatch(/did not answer .* \(503.*\) in 4 tries/);
     expect(server.arrivals).toHaveLength(4);
     const next = await mb.request({ path: '/ws/2/recording/b' }).catch((err: unknown) => err);
     expect(next).toBeInstanceOf(DeferredError);

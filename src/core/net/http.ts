@@ -52,6 +52,7 @@ function describeNetworkError(err: unknown, timedOut: boolean, timeoutMs: number
   if (timedOut) return `no answer within ${Math.round(timeoutMs / 1000)} s`;
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  if (cause?.message) return cause.message;
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -163,7 +164,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
     }
     throw new DeferredError(
       options.source,
-      `${label} did not answer ${method} ${shownUrl} (${lastProblem}); the item is deferred to a later run`,
+      `${label} did not answer ${method} ${shownUrl} (${lastProblem}) in ${retry.retries + 1} ${retry.retries === 0 ? 'try' : 'tries'}`,
       retryAt,
     );
   }

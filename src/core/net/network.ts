@@ -19,7 +19,7 @@ import type { SourceHttp, SourceName } from './types';
 
 /** MusicBrainz asks every client for a way to reach its author: https://musicbrainz.org/doc/MusicBrainz_API/Rate_Limiting */
 export const DEFAULT_CONTACT = 'https://github.com/sleeve-music/sleeve';
-const CONTACT_SETTING = 'contact';
+export const CONTACT_SETTING = 'contact';
 
 export function userAgent(db: Library): string {
   const contact = readSetting<string>(db, CONTACT_SETTING)?.trim() || DEFAULT_CONTACT;

@@ -2,17 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-/** Keys and tokens a job may need. Their values never reach the renderer, a log or the job history. */
-export const SECRET_NAMES = ['discogsToken', 'theaudiodbKey', 'spotifyClientId', 'spotifyRefreshToken'] as const;
-export type SecretName = (typeof SECRET_NAMES)[number];
-export type Secrets = Partial<Record<SecretName, string>>;
+import { SECRET_NAMES, type SecretName } from '../../shared/network';
 
-export const SECRET_LABELS: Record<SecretName, string> = {
-  discogsToken: 'Discogs personal access token',
-  theaudiodbKey: 'TheAudioDB API key',
-  spotifyClientId: 'Spotify client ID',
-  spotifyRefreshToken: 'Spotify refresh token',
-};
+export { SECRET_NAMES, type SecretName };
+export type Secrets = Partial<Record<SecretName, string>>;
 
 /**
  * Where secrets live: Electron's safeStorage in the desktop app (src/main),

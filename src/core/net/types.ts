@@ -5,8 +5,8 @@
  * source client only builds paths and parses bodies.
  */
 
-export const SOURCE_NAMES = ['musicbrainz', 'coverart', 'theaudiodb', 'discogs', 'spotify', 'spotifyAccounts'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
+export { SOURCE_NAMES, type SourceName } from '../../shared/network';
+import type { SourceName } from '../../shared/network';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 

@@ -8,12 +8,16 @@ import { useLibraryActions, useLibraryStore } from '../stores/library';
 import { ErrorBanner } from './ErrorBanner';
 import { JobsPanel } from './JobsPanel';
 import { LibraryView } from './LibraryView';
+import { SettingsView } from './SettingsView';
 
 const CONNECTION_LABEL = { connecting: 'Connecting…', open: 'Connected', closed: 'Disconnected, retrying…' } as const;
-const SECTIONS = { library: 'Library', jobs: 'Jobs' } as const;
+const SECTIONS = { library: 'Library', jobs: 'Jobs', settings: 'Settings' } as const;
 type Section = keyof typeof SECTIONS;
 
-const sectionFromHash = (): Section => (location.hash === '#jobs' ? 'jobs' : 'library');
+const sectionFromHash = (): Section => {
+  const name = location.hash.slice(1);
+  return name in SECTIONS ? (name as Section) : 'library';
+};
 
 export function AppFrame() {
   const connection = useConnectionState();
@@ -33,9 +37,13 @@ export function AppFrame() {
   // Ctrl/Cmd+O in the browser; in the desktop app the menu's accelerator answers first.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'o') {
+      if (!(event.ctrlKey || event.metaKey)) return;
+      if (event.key.toLowerCase() === 'o') {
         event.preventDefault();
         void library.addFolder();
+      } else if (event.key === ',') {
+        event.preventDefault();
+        location.hash = '#settings';
       }
     };
     window.addEventListener('keydown', onKey);
@@ -80,7 +88,7 @@ export function AppFrame() {
       </nav>
       <main className="content">
         {notice && <ErrorBanner message={notice} onDismiss={() => library.setNotice(null)} />}
-        {section === 'library' ? <LibraryView /> : <JobsPanel />}
+        {section === 'library' ? <LibraryView /> : section === 'jobs' ? <JobsPanel /> : <SettingsView />}
       </main>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
