@@ -97,4 +97,3 @@ export { startFakeServer, start, FakeStats, json, text, MUSICBRAINZ_RATE_LIMIT_B
 export type * from './server';
 export { SpotifyState, SPOTIFY_SCOPES, s256 } from './spotify';
 export type { Playlist, PlaylistEntry, SpotifySettings, SpotifyUser } from './spotify';
-export { escapeLucene } from './lucene';

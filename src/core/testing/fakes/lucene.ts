@@ -412,8 +412,3 @@ export function compileQuery(query: string, defaultField: string, schema: Schema
     },
   };
 }
-
-/** Escapes a value for a Lucene query as a careful client would. */
-export function escapeLucene(value: string): string {
-  return value.replace(/([+\-&|!(){}[\]^"~*?:\\/])/g, '\\$1');
-}

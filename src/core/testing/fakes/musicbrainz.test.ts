@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffShapes, readFixture, shapeOf, unionShapes } from './keypaths';
-import { escapeLucene } from './lucene';
+import { escapeLucene } from '../../sources/lucene';
 import { startMusicBrainz } from './musicbrainz';
 import type { FakeServer } from './server';
 import { richCatalog, type RichCatalog } from './test-catalog';
