@@ -60,6 +60,10 @@ export class ResponseCache {
     this.putStmt.run(key, source, response.status, JSON.stringify(headers), response.body, now, now + ttlMs);
   }
 
+  delete(key: string): void {
+    this.db.prepare('DELETE FROM http_cache WHERE key = ?').run(key);
+  }
+
   /** Forgets every answer, or one source's. Returns how many were dropped. */
   clear(source?: SourceName): number {
     const result = source

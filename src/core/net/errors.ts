@@ -53,6 +53,7 @@ export function parseJsonBody<T>(source: SourceName, response: HttpResponse, sch
   try {
     json = JSON.parse(response.body.toString('utf8'));
   } catch {
+    response.discard?.();
     const start = response.body.toString('utf8', 0, 40).replace(/\s+/g, ' ');
     throw new MalformedResponseError(
       source,
@@ -61,6 +62,7 @@ export function parseJsonBody<T>(source: SourceName, response: HttpResponse, sch
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
+    response.discard?.();
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
     throw new MalformedResponseError(

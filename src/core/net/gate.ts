@@ -26,10 +26,17 @@ export interface GatePolicy {
 
 /**
  * Start times are spaced a little wider than the limit, since a server
- * measures arrivals and the network does not deliver requests exactly as
- * spaced: 1 request a second becomes one every 1020 ms.
+ * measures arrivals and a request does not leave exactly when its slot
+ * comes (a new connection, a busy event loop): 1 request a second becomes
+ * one every 1050 ms.
  */
-const SAFETY_MARGIN_MS = 20;
+const SAFETY_MARGIN_MS = 50;
+/**
+ * A caller that wakes later than this after its slot (a GC pause, a busy
+ * machine) would start too close to the next caller's slot: it gives the
+ * slot up and books again, unless nobody is booked after it.
+ */
+const LATE_TOLERANCE_MS = 20;
 /** How far an adaptive gate may slow down, and how fast it recovers. */
 const ADAPTIVE_MAX_INTERVAL_MS = 10_000;
 const ADAPTIVE_RECOVERY = 0.9;
@@ -62,7 +69,7 @@ export class RateGate {
          paused_until = excluded.paused_until`,
     );
     // IMMEDIATE takes the write lock before reading, so two processes never reserve the same slot.
-    this.reserveTx = db.transaction((host: string, policy: GatePolicy): number => {
+    this.reserveTx = db.transaction((host: string, policy: GatePolicy, extraMs: number): number => {
       const now = this.clock();
       const base = baseIntervalMs(policy);
       const row = this.select.get(host);
@@ -71,22 +78,47 @@ export class RateGate {
       const pausedUntil = row && row.paused_until - now <= MAX_RESERVATION_AHEAD_MS ? row.paused_until : 0;
       let start = Math.max(now, row?.next_at ?? 0, pausedUntil);
       if (start - now > MAX_RESERVATION_AHEAD_MS) start = now;
-      this.upsert.run(host, start + interval, interval, pausedUntil);
+      this.upsert.run(host, start + interval + extraMs, interval, pausedUntil);
       return start;
     });
   }
 
-  /** Books the next free start time for the host and returns it. */
-  reserve(host: string, policy: GatePolicy): number {
-    return this.reserveTx.immediate(host, policy);
+  /**
+   * Books the next free start time for the host and returns it. extraMs
+   * holds the following slot back further, for a request that may leave
+   * late (the first on a new connection).
+   */
+  reserve(host: string, policy: GatePolicy, extraMs = 0): number {
+    return this.reserveTx.immediate(host, policy, extraMs);
   }
 
   /** Waits until this caller may start a request to the host. */
-  async acquire(host: string, policy: GatePolicy, signal?: AbortSignal): Promise<void> {
-    // A host without a rate (a mirror) reserves nothing, but a pause it asked for still holds.
-    const start = policy.rate > 0 ? this.reserve(host, policy) : (this.select.get(host)?.paused_until ?? 0);
-    const wait = start - this.clock();
-    if (wait > 0) await sleep(wait, signal);
+  async acquire(host: string, policy: GatePolicy, signal?: AbortSignal, extraMs = 0): Promise<void> {
+    if (policy.rate <= 0) {
+      // A host without a rate (a mirror) reserves nothing, but a pause it asked for still holds.
+      const wait = (this.select.get(host)?.paused_until ?? 0) - this.clock();
+      if (wait > 0) await sleep(wait, signal);
+      return;
+    }
+    for (;;) {
+      const start = this.reserve(host, policy, extraMs);
+      const wait = start - this.clock();
+      if (wait > 0) await sleep(wait, signal);
+      if (this.clock() - start <= LATE_TOLERANCE_MS || this.startLate(host, start)) return;
+    }
+  }
+
+  /** Woke late for the slot at start: go now if nobody is booked after it, pushing the next slot back. */
+  private startLate(host: string, start: number): boolean {
+    return this.db
+      .transaction(() => {
+        const row = this.select.get(host);
+        if (!row || row.next_at > start + row.interval_ms + 1) return false;
+        const now = this.clock();
+        this.upsert.run(host, now + row.interval_ms, row.interval_ms, row.paused_until);
+        return true;
+      })
+      .immediate();
   }
 
   /**

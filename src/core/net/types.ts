@@ -35,6 +35,8 @@ export interface HttpResponse {
   headers: Record<string, string>;
   body: Buffer;
   fromCache: boolean;
+  /** Drops the answer from the cache: a body that turned out unreadable must not be served again. */
+  discard?: () => void;
 }
 
 /**

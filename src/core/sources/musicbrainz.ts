@@ -668,6 +668,7 @@ export class MusicBrainzClient {
     const items = parsed.items.map((item) => {
       const s = (item as { score?: unknown }).score;
       if (typeof s !== 'number') {
+        response.discard?.();
         throw new MalformedResponseError('musicbrainz', `MusicBrainz sent a ${entity} search result without a score (${response.url})`);
       }
       return item as T & { score: number };
