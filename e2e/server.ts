@@ -14,8 +14,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `serve` as a user would, on a fresh library, and reads the URL it prints. */
-export async function startServer(): Promise<RunningServer> {
+/**
+ * Starts `serve` as a user would, on a fresh library with its own secrets
+ * file, and reads the URL it prints. env adds variables (service URLs).
+ */
+export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
   if (!fs.existsSync(path.join(ROOT, 'out/renderer/index.html'))) {
     throw new Error("The renderer is not built: run 'npm run build' before the e2e suite.");
   }
@@ -24,7 +27,11 @@ export async function startServer(): Promise<RunningServer> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/server/main.ts', '--db', libraryPath, '--port', '0'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, SLEEVE_SECRETS: path.join(dir, 'secrets.json'), ...options.env },
+    },
   );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

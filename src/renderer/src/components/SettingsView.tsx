@@ -8,6 +8,8 @@ type Draft = { baseUrl: string; rate: string; concurrency: string };
 
 const draftOf = (s: SourceSettingsView): Draft => ({ baseUrl: s.baseUrl, rate: String(s.rate), concurrency: String(s.concurrency) });
 
+const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+
 const ORIGIN_NOTE = { environment: 'set by the environment', 'command line': 'set on the command line' } as const;
 
 function SourceRow({ source }: { source: SourceSettingsView }) {
@@ -16,7 +18,7 @@ function SourceRow({ source }: { source: SourceSettingsView }) {
   useEffect(() => setDraft(draftOf(source)), [source]);
   const dirty = draft.baseUrl !== source.baseUrl || draft.rate !== String(source.rate) || draft.concurrency !== String(source.concurrency);
   const locked = (field: keyof Draft) => source.origin[field] === 'environment' || source.origin[field] === 'command line';
-  const isDefault = (['baseUrl', 'rate', 'concurrency'] as const).every((f) => source.origin[f] === 'default');
+  const hasSaved = (['baseUrl', 'rate', 'concurrency'] as const).some((f) => source.origin[f] === 'saved');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -83,13 +85,13 @@ function SourceRow({ source }: { source: SourceSettingsView }) {
       </div>
       <div className="source-foot">
         <span className="muted">
-          Cache: {source.cache.entries.toLocaleString()} answers, {formatBytes(source.cache.bytes)}
-          {source.cacheTtlDays > 0 ? `, kept ${source.cacheTtlDays} days` : ', not cached'}
+          Cache: {plural(source.cache.entries, 'answer')}, {formatBytes(source.cache.bytes)}
+          {source.cacheTtlDays > 0 ? `, kept ${plural(source.cacheTtlDays, 'day')}` : ', not cached'}
         </span>
         <button type="button" onClick={() => void clearCache(source.source)} disabled={source.cache.entries === 0}>
           Clear cache
         </button>
-        <button type="button" onClick={reset} disabled={isDefault}>
+        <button type="button" onClick={reset} disabled={!hasSaved} title="Forget the values saved here">
           Use defaults
         </button>
         <button type="submit" className="primary" disabled={!dirty}>
