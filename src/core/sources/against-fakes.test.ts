@@ -6,8 +6,8 @@ import { openLibrary, type Library } from '../db/library';
 import { HttpStatusError } from '../net/errors';
 import { openNetwork, type Network } from '../net/network';
 import type { SourceName } from '../net/types';
-import { startFakes, type Catalog, type Fakes, type Recording, type Release } from '../testing/fakes';
-import { creditString } from '../testing/fakes/catalog';
+import { startFakes, type AddedAlbum, type Artist, type Catalog, type Fakes, type Recording, type Release } from '../testing/fakes';
+import { creditString, generateCatalog } from '../testing/fakes/catalog';
 import { CoverArtClient } from './coverart';
 import { DiscogsClient } from './discogs';
 import { MusicBrainzClient, yearOf } from './musicbrainz';
@@ -45,6 +45,9 @@ function sameTitleCount(catalog: Catalog, title: string): number {
 describe('source clients against the fake services', () => {
   let fakes: Fakes;
   let catalog: Catalog;
+  /** Names that are Lucene syntax and need URL encoding: escaping and encoding must agree with the fakes. */
+  let hardArtist: Artist;
+  let hardAlbum: AddedAlbum;
   let dir: string;
   let db: Library | undefined;
   let network: Network;
@@ -52,8 +55,23 @@ describe('source clients against the fake services', () => {
   const http = (source: SourceName) => network.http(source);
 
   beforeAll(async () => {
-    fakes = await startFakes({ seed: 7 });
-    catalog = fakes.catalog;
+    catalog = generateCatalog({ seed: 7 });
+    hardArtist = catalog.addArtist({ name: 'AC/DC & "The" Who?', country: 'GB', begin: '1973' });
+    hardAlbum = catalog.addAlbum({
+      artist: hardArtist,
+      title: 'Rock & Roll: (Part 1) [Live]!',
+      date: '1979',
+      barcode: null,
+      tracks: [
+        { title: 'AC/DC: "Live" [Edit]', isrcs: ['GBAYE7900004'], length: 231_000 },
+        { title: 'Who? (Remix) AND more', length: null },
+        { title: "What's a Mirror? +1 -2 ~3 ^4 \\ ||", length: 250_000 },
+      ],
+      audiodb: true,
+      discogs: true,
+      spotify: true,
+    });
+    fakes = await startFakes({ catalog });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sleeve-sources-fakes-'));
   });
 
@@ -73,7 +91,7 @@ describe('source clients against the fake services', () => {
   });
 
   describe('MusicBrainz', () => {
-    /** A recording on at least one release, with a length, ISRCs and a title no other recording has. */
+    /** A recording on more than one release, with a length, ISRCs and a title no other recording has. */
     const pickRecording = (): Recording => {
       const found = [...catalog.recordings.values()].find(
         (r) => r.length !== null && r.isrcs.length > 0 && catalog.appearances(r.id).length > 1 && sameTitleCount(catalog, r.title) === 1,
@@ -193,10 +211,34 @@ describe('source clients against the fake services', () => {
         expect(summary.releaseGroup?.id).toBe(appearance.release.releaseGroupId);
         expect(summary.media[0]!.tracks[0]!.position).toBe(appearance.track.position);
       }
-      const sent = fakes.musicbrainz.stats.requests.at(-1)!;
-      expect(new URL(sent.path, fakes.urls.musicbrainz).searchParams.get('query')).toBe(
-        `artist:"${artist.name.replace(/[+\-&|!(){}[\]^"~*?:\\/]/g, '\\$&')}" AND recording:"${recording.title.replace(/[+\-&|!(){}[\]^"~*?:\\/]/g, '\\$&')}"`,
-      );
+    });
+
+    it('finds recordings, releases and release groups whose names are Lucene syntax', async () => {
+      const mb = new MusicBrainzClient(http('musicbrainz'));
+      for (const recording of hardAlbum.recordings) {
+        const page = await mb.searchRecordings({ artist: hardArtist.name, title: recording.title, album: hardAlbum.releases[0]!.title });
+        expect(page.items.map((i) => [i.id, i.score]), recording.title).toEqual([[recording.id, 100]]);
+        expect(page.items[0]!.lengthMs).toBe(recording.length);
+      }
+      const byIsrc = await mb.searchRecordings({ isrc: 'GBAYE7900004' });
+      expect(byIsrc.items.map((i) => i.id)).toEqual([hardAlbum.recordings[0]!.id]);
+      expect(byIsrc.items[0]!.isrcs).toEqual(['GBAYE7900004']);
+      const first = hardAlbum.recordings[0]!;
+      const byDuration = await mb.searchRecordings({ artist: hardArtist.name, title: first.title, durationMs: first.length! + 3000 });
+      expect(byDuration.items.map((i) => i.id)).toEqual([first.id]);
+      expect((await mb.searchRecordings({ artist: hardArtist.name, title: first.title, durationMs: first.length! + 9000 })).count).toBe(0);
+
+      const release = hardAlbum.releases[0]!;
+      const releases = await mb.searchReleases({ artist: hardArtist.name, title: release.title });
+      expect(releases.items.map((i) => [i.id, i.score])).toEqual([[release.id, 100]]);
+      expect(releases.items[0]!.date).toBe('1979');
+      expect(releases.items[0]!.barcode).toBeNull();
+
+      const groups = await mb.searchReleaseGroups({ artist: hardArtist.name, title: hardAlbum.releaseGroup.title, primaryType: 'Album' });
+      expect(groups.items.map((i) => [i.id, i.score])).toEqual([[hardAlbum.releaseGroup.id, 100]]);
+      expect(groups.items[0]!.firstReleaseDate).toBe('1979');
+      expect(yearOf(groups.items[0]!.firstReleaseDate)).toBe(1979);
+      expect(groups.items[0]!.releases?.map((r) => r.id)).toEqual([release.id]);
     });
 
     it('finds a release by artist and title', async () => {
@@ -384,6 +426,9 @@ describe('source clients against the fake services', () => {
       const want = [...catalog.audiodb.albums.values()].filter((a) => a.artist.toLowerCase() === album.artist.toLowerCase());
       expect(byArtist?.map((a) => a.id).sort()).toEqual(want.map((a) => a.idAlbum).sort());
       expect(await adb.searchAlbum('No Such Artist At All', 'Nothing')).toBeNull();
+      // '&', '?', '"' and ':' travel URL-encoded.
+      const hard = await adb.searchAlbum(hardArtist.name, hardAlbum.releaseGroup.title);
+      expect(hard?.map((a) => [a.id, a.year, a.musicBrainzId])).toEqual([[hardAlbum.audiodbAlbum!.idAlbum, 1979, hardAlbum.releaseGroup.id]]);
     });
   });
 
@@ -443,10 +488,32 @@ describe('source clients against the fake services', () => {
       expect(await discogs.release(1)).toBeNull();
       expect(await discogs.master(1)).toBeNull();
 
-      // Six authenticated requests so far, all in the fake's 60-second window.
+      // The fake counts authenticated requests in a 60-second window (at least these six) and says so in its headers.
       expect(fakes.discogs.stats.total).toBe(6);
-      expect(discogs.lastRateLimit).toMatchObject({ limit: 60, used: 6, remaining: 54 });
+      const rate = discogs.lastRateLimit!;
+      expect(rate.limit).toBe(60);
+      expect(rate.used).toBeGreaterThanOrEqual(6);
+      expect(rate.remaining).toBe(60 - rate.used!);
       expect(fakes.discogs.stats.requests.every((r) => r.headers.authorization === `Discogs token=${DISCOGS_TOKEN}`)).toBe(true);
+    });
+
+    it('searches by track title and by names full of punctuation', async () => {
+      const discogs = new DiscogsClient(http('discogs'), DISCOGS_TOKEN);
+      const master = hardAlbum.discogsMaster!;
+      const release = hardAlbum.discogsReleases[0]!;
+      const byTrack = await discogs.search({ track: hardAlbum.recordings[0]!.title });
+      expect(byTrack.results.map((r) => [r.type, r.id])).toEqual([
+        ['master', master.id],
+        ['release', release.id],
+      ]);
+      const byNames = await discogs.search({ type: 'release', artist: hardArtist.name, releaseTitle: hardAlbum.releaseGroup.title });
+      expect(byNames.results.map((r) => [r.id, r.year, r.title])).toEqual([[release.id, 1979, `${hardArtist.name} - ${hardAlbum.releaseGroup.title}`]]);
+      const got = await discogs.release(release.id);
+      expect(got!.tracklist.map((t) => [t.position, t.title, t.durationSeconds])).toEqual([
+        ['A1', 'AC/DC: "Live" [Edit]', 231],
+        ['A2', 'Who? (Remix) AND more', null],
+        ['B1', hardAlbum.recordings[2]!.title, 250],
+      ]);
     });
 
     it('refuses to search without a token, sending nothing', async () => {
@@ -461,6 +528,7 @@ describe('source clients against the fake services', () => {
       const release = await discogs.release(master.mainReleaseId);
       expect(release?.year).toBe(catalog.discogs.releases.get(master.mainReleaseId)!.year);
       expect(discogs.lastRateLimit).toMatchObject({ limit: 25 });
+      expect(discogs.lastRateLimit!.remaining).toBe(25 - discogs.lastRateLimit!.used!);
       expect(fakes.discogs.stats.requests[0]!.headers.authorization).toBeUndefined();
     });
   });

@@ -180,6 +180,8 @@ interface SearchEntry {
   genres: string[];
   styles: string[];
   masterId: number | null;
+  /** Track titles, for the track= parameter. */
+  tracks: string[];
 }
 
 function searchEntries(catalog: Catalog): SearchEntry[] {
@@ -200,6 +202,7 @@ function searchEntries(catalog: Catalog): SearchEntry[] {
       genres: master.genres,
       styles: master.styles,
       masterId: master.id,
+      tracks: master.tracklist.map((t) => t.title),
     });
   }
   for (const r of catalog.discogs.releases.values()) {
@@ -217,6 +220,7 @@ function searchEntries(catalog: Catalog): SearchEntry[] {
       genres: r.genres,
       styles: r.styles,
       masterId: r.masterId,
+      tracks: r.tracklist.map((t) => t.title),
     });
   }
   return entries;
@@ -289,6 +293,8 @@ export function discogsHandler(catalog: Catalog, options: DiscogsOptions = {}): 
       if (artist && !contains(e.artist, artist)) return false;
       const releaseTitle = q.get('release_title');
       if (releaseTitle && !contains(e.title, releaseTitle)) return false;
+      const track = q.get('track');
+      if (track && !e.tracks.some((t) => contains(t, track))) return false;
       const title = q.get('title');
       if (title && !contains(`${e.artist} - ${e.title}`, title)) return false;
       const barcode = q.get('barcode');
