@@ -127,6 +127,46 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'release years with provenance, and listening history',
+    sql: `
+      -- year is the original year (what sorting and charts use); album_year
+      -- the year of the release in hand. year_source says where year came
+      -- from: tag, mbid, fuzzy-mb, theaudiodb, discogs or user (never replaced).
+      -- year_state is the lookup's outcome: NULL (not looked up), found,
+      -- notFound or deferred (the service could not answer: try again).
+      ALTER TABLE tracks ADD COLUMN album_year INTEGER;
+      ALTER TABLE tracks ADD COLUMN year_score REAL;
+      ALTER TABLE tracks ADD COLUMN year_ids TEXT;
+      ALTER TABLE tracks ADD COLUMN year_state TEXT;
+      ALTER TABLE tracks ADD COLUMN year_checked_at INTEGER;
+      CREATE INDEX tracks_by_year_state ON tracks (year_state);
+
+      CREATE TABLE listens (
+        id               INTEGER PRIMARY KEY,
+        source           TEXT    NOT NULL CHECK (source IN ('listenbrainz', 'lastfm')),
+        listened_at      INTEGER NOT NULL,
+        artist           TEXT    NOT NULL,
+        title            TEXT    NOT NULL,
+        album            TEXT,
+        duration_ms      INTEGER,
+        mb_recording_id  TEXT,
+        mb_release_id    TEXT,
+        year             INTEGER,
+        year_source      TEXT,
+        year_score       REAL,
+        year_ids         TEXT,
+        album_year       INTEGER,
+        year_state       TEXT,
+        year_checked_at  INTEGER,
+        imported_at      INTEGER NOT NULL,
+        UNIQUE (listened_at, artist, title)
+      );
+      CREATE INDEX listens_by_year ON listens (year);
+      CREATE INDEX listens_by_year_state ON listens (year_state);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -129,13 +129,16 @@ function tagValues(tags: TrackTags): Record<(typeof TAG_COLUMNS)[number], string
 }
 
 /**
- * The year shown is the tag's until something better (enrichment, the user)
- * sets it; a rescan never overwrites those.
+ * The year shown is the tag's until something better (a lookup, the user)
+ * sets it; a rescan never overwrites those. A changed file is looked up
+ * again by the next years run, since its tags may carry new ids; a year the
+ * user set stays settled.
  */
 const YEAR_FROM_TAG = `
   year = CASE WHEN tracks.year_source IS NULL OR tracks.year_source = 'tag' THEN excluded.tag_year ELSE tracks.year END,
   year_source = CASE WHEN tracks.year_source IS NULL OR tracks.year_source = 'tag'
-                     THEN (CASE WHEN excluded.tag_year IS NULL THEN NULL ELSE 'tag' END) ELSE tracks.year_source END`;
+                     THEN (CASE WHEN excluded.tag_year IS NULL THEN NULL ELSE 'tag' END) ELSE tracks.year_source END,
+  year_state = CASE WHEN tracks.year_source = 'user' THEN tracks.year_state ELSE NULL END`;
 
 /** Writes scan results: prepared once, run in batched transactions by the caller. */
 export class TrackWriter {
