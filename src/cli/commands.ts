@@ -5,7 +5,7 @@ import { failuresSince, iterateTracks } from '../core/library/queries';
 import { formatDuration } from '../shared/format';
 import { summaryLine } from './progress-line';
 import { NETWORK_COMMANDS } from './network-commands';
-import { NETWORK_USAGE } from './network-options';
+import { NETWORK_OPTIONS, NETWORK_USAGE, networkParamsFromFlags } from './network-options';
 import { runJobInForeground, type JobOutput } from './run-job';
 import { UsageError } from './usage-error';
 
@@ -69,6 +69,57 @@ export const COMMANDS: Command[] = [
     },
   },
   {
+    name: 'years',
+    synopsis: 'years [--concurrency N] [--refresh] [--filter TEXT] [--musicbrainz-url URL] [--musicbrainz-rate N]',
+    summary: 'Find the original release year of every track and listen: by MusicBrainz id, then by name.',
+    options: {
+      concurrency: { type: 'string' },
+      'pass1-concurrency': { type: 'string' },
+      'pass2-concurrency': { type: 'string' },
+      refresh: { type: 'boolean', default: false },
+      filter: { type: 'string' },
+      ...NETWORK_OPTIONS,
+    },
+    run(core, values, positionals, out) {
+      if (positionals.length > 0) throw new UsageError('years takes no arguments; use --filter TEXT to look up some tracks only');
+      const both = values.concurrency === undefined ? undefined : positiveInt(values.concurrency, '--concurrency');
+      const params: Record<string, unknown> = { network: networkParamsFromFlags(values) };
+      const pass1 = values['pass1-concurrency'] === undefined ? both : positiveInt(values['pass1-concurrency'], '--pass1-concurrency');
+      const pass2 = values['pass2-concurrency'] === undefined ? both : positiveInt(values['pass2-concurrency'], '--pass2-concurrency');
+      if (pass1 !== undefined) params.pass1Concurrency = Math.max(1, pass1);
+      if (pass2 !== undefined) params.pass2Concurrency = Math.max(1, pass2);
+      if (values.refresh) params.refresh = true;
+      if (typeof values.filter === 'string') params.scope = { filter: values.filter };
+      return runJobInForeground(core, { kind: 'years', params }, out);
+    },
+  },
+  {
+    name: 'set-year',
+    synopsis: 'set-year TRACK_ID YEAR|auto',
+    summary: 'Set a track\'s year by hand (never replaced by a lookup); auto gives it back to the lookups.',
+    options: {},
+    async run(core, values, positionals, out) {
+      const [id, year] = positionals;
+      if (positionals.length !== 2) throw new UsageError('set-year takes a track id (see tracks --json) and a year, or auto');
+      const value = year === 'auto' ? null : positiveInt(year, 'YEAR');
+      if (value !== null && (value < 1000 || value > 2100)) throw new UsageError(`A year from 1000 to 2100, got ${value}`);
+      const track = await core.api.call('setTrackYear', [positiveInt(id, 'TRACK_ID'), value]);
+      if (!track) throw new UsageError(`No track with id ${id}`);
+      out.stdout.write(values.json ? `${JSON.stringify(track)}\n` : `Track ${id}: ${value === null ? 'year from lookups again' : `year ${value}, set by you`}\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'import-listens',
+    synopsis: 'import-listens FILE',
+    summary: 'Import listening history: a ListenBrainz export (.json, .jsonl) or a Last.fm scrobble CSV.',
+    options: {},
+    run(core, _values, positionals, out) {
+      if (positionals.length !== 1) throw new UsageError('import-listens takes one file');
+      return runJobInForeground(core, { kind: 'import-listens', params: { path: path.resolve(positionals[0]!) } }, out);
+    },
+  },
+  {
     name: 'tracks',
     synopsis: 'tracks',
     summary: 'Print every track: one JSON object a line with --json.',
@@ -79,7 +130,8 @@ export const COMMANDS: Command[] = [
           out.stdout.write(`${JSON.stringify(track)}\n`);
           continue;
         }
-        const where = [track.album, track.year].filter((x) => x !== null).join(', ');
+        const year = track.year === null ? null : `${track.year}${track.yearSource && track.yearSource !== 'tag' ? ` by ${track.yearSource}` : ''}`;
+        const where = [track.album, year].filter((x) => x !== null).join(', ');
         const status = track.status === 'ok' ? '' : ` [${track.status}${track.error ? `: ${track.error}` : ''}]`;
         out.stdout.write(
           `${track.artist ?? '?'} — ${track.title ?? path.basename(track.path)}${where ? ` (${where})` : ''} ` +

@@ -1,5 +1,5 @@
 import type { JobKindInfo, JobPriority, JobSnapshot } from './jobs';
-import type { AlbumPage, LibraryStats, TrackPage, TrackQuery } from './library';
+import type { AlbumPage, LibraryStats, Track, TrackPage, TrackQuery, YearScope, YearStats } from './library';
 import type { NetworkSettingsChange, NetworkSettingsView, SecretName, SourceName } from './network';
 
 export interface StartJobRequest {
@@ -36,6 +36,15 @@ export interface Api {
   queryTracks(query: TrackQuery): Promise<TrackPage>;
   queryAlbums(query: Pick<TrackQuery, 'filter' | 'offset' | 'limit'>): Promise<AlbumPage>;
   libraryStats(): Promise<LibraryStats>;
+  /** Starts the release-years job over all tracks and listens, or the tracks of a Library view. */
+  findYears(scope?: YearScope): Promise<JobSnapshot>;
+  yearStats(): Promise<YearStats>;
+  /** Sets a track's year by hand (kept over every lookup); null gives it back to the lookups. */
+  setTrackYear(id: number, year: number | null): Promise<Track | null>;
+  /** Imports a ListenBrainz or Last.fm export at this path (on the machine running Sleeve). */
+  importListens(path: string): Promise<JobSnapshot>;
+  /** Asks the user for a listening-history file with the system dialog; null where the shell has none. */
+  pickListensFile(): Promise<string | null>;
   /** How Sleeve reaches each service, where each value came from, and which keys are set (never their values). */
   networkSettings(): Promise<NetworkSettingsView>;
   saveNetworkSettings(change: NetworkSettingsChange): Promise<NetworkSettingsView>;
@@ -63,6 +72,11 @@ export const API_METHODS: readonly ApiMethod[] = [
   'queryTracks',
   'queryAlbums',
   'libraryStats',
+  'findYears',
+  'yearStats',
+  'setTrackYear',
+  'importListens',
+  'pickListensFile',
   'networkSettings',
   'saveNetworkSettings',
   'setSecret',

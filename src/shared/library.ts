@@ -1,5 +1,38 @@
 export type TrackStatus = 'ok' | 'failed' | 'missing';
 
+export const YEAR_SOURCES = ['tag', 'mbid', 'fuzzy-mb', 'theaudiodb', 'discogs', 'user'] as const;
+export type YearSource = (typeof YEAR_SOURCES)[number];
+export type YearState = 'found' | 'notFound' | 'deferred';
+
+export interface YearIds {
+  recordingId?: string;
+  releaseId?: string;
+  releaseGroupId?: string;
+  theaudiodbTrackId?: string;
+  discogsMasterId?: number;
+}
+
+/** Tracks and listens per year, for the Years view. */
+export interface YearStats {
+  tracks: Array<{ year: number; count: number }>;
+  listens: Array<{ year: number; count: number }>;
+  trackTotal: number;
+  tracksWithYear: number;
+  listenTotal: number;
+  listensWithYear: number;
+  /** Tracks per year source, and 'none'. */
+  trackSources: Record<string, number>;
+  /** Items a years run would look at now: not looked up, or deferred. */
+  pending: number;
+}
+
+/** Which tracks a years run covers: all, or those a Library view shows. */
+export interface YearScope {
+  filter?: string;
+  album?: AlbumKey;
+  trackIds?: number[];
+}
+
 /** One track as the CLI and the UI see it. */
 export interface Track {
   id: number;
@@ -10,8 +43,17 @@ export interface Track {
   albumArtist: string | null;
   trackNumber: number | null;
   discNumber: number | null;
+  /** The original year: the recording's first release, not this album's reissue. */
   year: number | null;
-  yearSource: string | null;
+  yearSource: YearSource | null;
+  /** The year of the release in hand (a remaster's, a compilation's). */
+  albumYear: number | null;
+  /** How sure the lookup was, 0 to 1; 1 for an id lookup or a year the user set. */
+  yearScore: number | null;
+  /** What the year was taken from. */
+  yearIds: YearIds | null;
+  /** The lookup's outcome: null until looked up. */
+  yearState: YearState | null;
   durationMs: number | null;
   format: string | null;
   codec: string | null;

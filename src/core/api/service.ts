@@ -10,7 +10,7 @@ import type { JobSnapshot } from '../../shared/jobs';
 import type { Library } from '../db/library';
 import { listJobKinds } from '../jobs/registry';
 import type { JobManager } from '../jobs/manager';
-import { libraryStats, queryAlbums, queryTracks } from '../library/queries';
+import { libraryStats, queryAlbums, queryTracks, setTrackYear, yearStats } from '../library/queries';
 
 const page = { offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() };
 const filter = z.string().max(500).optional();
@@ -41,6 +41,22 @@ const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
   ]),
   queryAlbums: z.tuple([z.object({ filter, ...page })]),
   libraryStats: z.tuple([]),
+  findYears: z.union([
+    z.tuple([]),
+    z.tuple([
+      z
+        .object({
+          filter,
+          album: z.object({ artist: z.string().nullable(), title: z.string().nullable(), folder: z.string().nullable() }).optional(),
+          trackIds: z.array(z.number().int().positive()).max(100_000).optional(),
+        })
+        .optional(),
+    ]),
+  ]),
+  yearStats: z.tuple([]),
+  setTrackYear: z.tuple([z.number().int().positive(), z.number().int().min(1000).max(2100).nullable()]),
+  importListens: z.tuple([z.string().min(1).max(4096)]),
+  pickListensFile: z.tuple([]),
   networkSettings: z.tuple([]),
   saveNetworkSettings: z.tuple([
     z.object({
@@ -64,12 +80,13 @@ const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
 /** What only some shells can do: the desktop app has a folder dialog, a browser tab does not. */
 export interface ShellHooks {
   pickFolders?: () => Promise<string[] | null>;
+  pickListensFile?: () => Promise<string | null>;
   /** Where keys and tokens are kept: safeStorage in the desktop app, a 0600 file headless. */
   secrets?: SecretStore;
 }
 
 /** Jobs whose progress means the library's rows changed. */
-const WRITES_LIBRARY = new Set(['scan']);
+const WRITES_LIBRARY = new Set(['scan', 'years', 'import-listens']);
 const LIBRARY_CHANGE_EVERY_MS = 500;
 
 /** A request a shell could not serve, with a message safe to show the user. */
@@ -103,6 +120,11 @@ export function createApiService(
     queryTracks: async (query) => queryTracks(db, query),
     queryAlbums: async (query) => queryAlbums(db, query),
     libraryStats: async () => libraryStats(db),
+    findYears: async (scope) => manager.start({ kind: 'years', params: scope ? { scope } : {}, priority: 'user' }),
+    yearStats: async () => yearStats(db),
+    setTrackYear: async (id, year) => setTrackYear(db, id, year),
+    importListens: async (file) => manager.start({ kind: 'import-listens', params: { path: file }, priority: 'user' }),
+    pickListensFile: async () => (hooks.pickListensFile ? hooks.pickListensFile() : null),
     networkSettings: async () => networkSettingsView(db, hooks.secrets),
     saveNetworkSettings: async (change) => {
       try {

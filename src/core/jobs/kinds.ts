@@ -1,6 +1,8 @@
 import { countJob } from '../pipelines/count';
 import { checkSourcesJob } from '../pipelines/check-sources';
+import { importListensJob } from '../pipelines/import-listens';
 import { scanJob } from '../pipelines/scan';
+import { yearsJob } from '../pipelines/years';
 import { registerJob } from './registry';
 
 /** Every job kind, registered once. A new pipeline adds one line here. */
@@ -12,4 +14,6 @@ export function registerJobKinds(): void {
   registerJob(countJob);
   registerJob(scanJob);
   registerJob(checkSourcesJob);
+  registerJob(yearsJob);
+  registerJob(importListensJob);
 }

@@ -8,6 +8,11 @@ import type {
   TrackQuery,
   TrackSort,
   TrackStatus,
+  YearIds,
+  YearScope,
+  YearSource,
+  YearState,
+  YearStats,
 } from '../../shared/library';
 import { listRoots } from '../scan/store';
 
@@ -21,7 +26,11 @@ interface TrackRecord {
   track_no: number | null;
   disc_no: number | null;
   year: number | null;
-  year_source: string | null;
+  year_source: YearSource | null;
+  album_year: number | null;
+  year_score: number | null;
+  year_ids: string | null;
+  year_state: YearState | null;
   duration_ms: number | null;
   format: string | null;
   codec: string | null;
@@ -51,6 +60,10 @@ export function toTrack(r: TrackRecord): Track {
     discNumber: r.disc_no,
     year: r.year,
     yearSource: r.year_source,
+    albumYear: r.album_year,
+    yearScore: r.year_score,
+    yearIds: r.year_ids ? (JSON.parse(r.year_ids) as YearIds) : null,
+    yearState: r.year_state,
     durationMs: r.duration_ms,
     format: r.format,
     codec: r.codec,
@@ -85,7 +98,7 @@ const ORDER_BY: Record<TrackSort, (dir: string) => string> = {
 
 const ALBUM_ARTIST = 'COALESCE(album_artist, artist)';
 
-function whereClause(query: TrackQuery): { sql: string; args: unknown[] } {
+export function whereClause(query: TrackQuery): { sql: string; args: unknown[] } {
   const parts: string[] = [];
   const args: unknown[] = [];
   if (query.status) {
@@ -175,4 +188,63 @@ export function failuresSince(db: Library, since: number): Array<{ path: string;
   return db
     .prepare("SELECT path, error AS reason FROM tracks WHERE status = 'failed' AND last_seen >= ? ORDER BY path")
     .all(since) as Array<{ path: string; reason: string }>;
+}
+
+/** Tracks a years run covers: the scope's filter or album, or its ids; all playable tracks without one. */
+export function scopeClause(scope: YearScope | undefined): { sql: string; args: unknown[] } {
+  if (scope?.trackIds) {
+    const ids = scope.trackIds.filter((id) => Number.isInteger(id));
+    return { sql: `WHERE status = 'ok' AND id IN (SELECT value FROM json_each(?))`, args: [JSON.stringify(ids)] };
+  }
+  return whereClause({ filter: scope?.filter, album: scope?.album });
+}
+
+/** What the Years view draws: tracks and listens per year, and where the years came from. */
+export function yearStats(db: Library): YearStats {
+  const tracks = db
+    .prepare("SELECT year, COUNT(*) AS count FROM tracks WHERE status = 'ok' AND year IS NOT NULL GROUP BY year ORDER BY year")
+    .all() as Array<{ year: number; count: number }>;
+  const listens = db
+    .prepare('SELECT year, COUNT(*) AS count FROM listens WHERE year IS NOT NULL GROUP BY year ORDER BY year')
+    .all() as Array<{ year: number; count: number }>;
+  const counts = db
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM tracks WHERE status = 'ok') AS trackTotal,
+              (SELECT COUNT(*) FROM tracks WHERE status = 'ok' AND year IS NOT NULL) AS tracksWithYear,
+              (SELECT COUNT(*) FROM listens) AS listenTotal,
+              (SELECT COUNT(*) FROM listens WHERE year IS NOT NULL) AS listensWithYear,
+              (SELECT COUNT(*) FROM tracks WHERE status = 'ok' AND (year_state IS NULL OR year_state = 'deferred')
+                 AND COALESCE(year_source, '') <> 'user')
+            + (SELECT COUNT(*) FROM listens WHERE (year_state IS NULL OR year_state = 'deferred')
+                 AND COALESCE(year_source, '') <> 'user') AS pending`,
+    )
+    .get() as Omit<YearStats, 'tracks' | 'listens' | 'trackSources'>;
+  const trackSources: Record<string, number> = {};
+  for (const row of db
+    .prepare("SELECT COALESCE(year_source, 'none') AS source, COUNT(*) AS n FROM tracks WHERE status = 'ok' GROUP BY 1")
+    .all() as Array<{ source: string; n: number }>) {
+    trackSources[row.source] = row.n;
+  }
+  return { ...counts, tracks, listens, trackSources };
+}
+
+/**
+ * The user's own year: kept over every lookup, for good. null hands the
+ * track back to the lookups (and the tag's year until then).
+ */
+export function setTrackYear(db: Library, id: number, year: number | null): Track | null {
+  if (year === null) {
+    db.prepare(
+      `UPDATE tracks SET year = tag_year, year_source = CASE WHEN tag_year IS NULL THEN NULL ELSE 'tag' END,
+         year_score = NULL, year_ids = NULL, year_state = NULL, year_checked_at = NULL
+       WHERE id = ? AND year_source = 'user'`,
+    ).run(id);
+  } else {
+    db.prepare(
+      `UPDATE tracks SET year = ?, year_source = 'user', year_score = 1, year_ids = NULL, year_state = 'found', year_checked_at = ?
+       WHERE id = ?`,
+    ).run(year, Date.now(), id);
+  }
+  const row = db.prepare('SELECT * FROM tracks WHERE id = ?').get(id) as TrackRecord | undefined;
+  return row ? toTrack(row) : null;
 }

@@ -1,0 +1,108 @@
+/**
+ * Test and benchmark support: a library whose tracks come from the fake
+ * catalog's releases, tagged the way real collections are: remaster
+ * suffixes, stripped accents, 'The' dropped, featured artists in the title,
+ * deluxe editions, shouting case, and MusicBrainz ids on only some albums.
+ * Each track knows its right year (the recording's first release).
+ */
+import type { Library } from '../../db/library';
+import type { Catalog } from '../../testing/fakes';
+import { yearOf } from '../../sources/musicbrainz';
+
+export interface CatalogTrack {
+  id: number;
+  recordingId: string;
+  releaseId: string;
+  expectedYear: number;
+  tagged: boolean;
+}
+
+export interface CatalogLibraryOptions {
+  /** Stop after this many tracks. */
+  tracks: number;
+  /** Share of albums whose tags carry MusicBrainz ids. */
+  mbidShare: number;
+  seed?: number;
+  /** Dirty the names as people's tags are. */
+  messy?: boolean;
+}
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const stripAccents = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '');
+const TITLE_SUFFIXES = [' (Remastered 2011)', ' - 2009 Remaster', ' (Mono Version)', ' [Remastered]', ' - Single Version'];
+
+export function fillLibraryFromCatalog(db: Library, catalog: Catalog, options: CatalogLibraryOptions): CatalogTrack[] {
+  const random = prng(options.seed ?? 1);
+  const out: CatalogTrack[] = [];
+  const insert = db.prepare(
+    `INSERT INTO tracks (path, folder, size, mtime_ms, status, title, artist, album, album_artist, track_no, duration_ms,
+       mb_recording_id, mb_release_id, first_seen, last_seen)
+     VALUES (@path, @folder, 1, 0, 'ok', @title, @artist, @album, @albumArtist, @trackNo, @durationMs,
+       @recordingId, @releaseId, 0, 0)`,
+  );
+  const creditText = (credit: Array<{ name: string; joinphrase: string }>) => credit.map((c) => `${c.name}${c.joinphrase}`).join('');
+  const releases = [...catalog.releases.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  db.transaction(() => {
+    for (const release of releases) {
+      if (out.length >= options.tracks) break;
+      const tagged = random() < options.mbidShare;
+      const albumArtist = creditText(release.credit);
+      let album = release.title;
+      if (options.messy && random() < 0.2) album += ' (Deluxe Edition)';
+      const folder = `/music/${release.id}`;
+      for (const medium of release.media) {
+        for (const track of medium.tracks) {
+          if (out.length >= options.tracks) break;
+          const expected = yearOf(catalog.recordingFirstReleaseDate(track.recordingId));
+          if (expected === null) continue;
+          let title = track.title;
+          let artist = creditText(track.credit);
+          if (options.messy) {
+            const feat = artist.match(/^(.*?) (?:feat\.|ft\.|featuring) (.*)$/i);
+            if (feat && random() < 0.5) {
+              artist = feat[1]!;
+              title = `${title} (feat. ${feat[2]})`;
+            }
+            if (random() < 0.25) title += TITLE_SUFFIXES[Math.floor(random() * TITLE_SUFFIXES.length)];
+            if (random() < 0.2) {
+              title = stripAccents(title);
+              artist = stripAccents(artist);
+            }
+            if (random() < 0.15) artist = artist.replace(/^The /, '');
+            if (random() < 0.05) title = title.toUpperCase();
+          }
+          const info = insert.run({
+            path: `${folder}/${medium.position}-${track.position}.flac`,
+            folder,
+            title,
+            artist,
+            album,
+            albumArtist,
+            trackNo: track.position,
+            durationMs: track.length === null ? null : track.length + Math.round((random() - 0.5) * 2000),
+            recordingId: tagged ? track.recordingId : null,
+            releaseId: tagged ? release.id : null,
+          });
+          out.push({
+            id: Number(info.lastInsertRowid),
+            recordingId: track.recordingId,
+            releaseId: release.id,
+            expectedYear: expected,
+            tagged,
+          });
+        }
+      }
+    }
+  })();
+  return out;
+}
