@@ -95,15 +95,15 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
   const releases = new Map<string, MbRelease | null | 'deferred'>();
   const groups = new Map<string, MbReleaseGroup | null | 'deferred'>();
 
+  const pass1Limit = pLimit(Math.max(1, options.pass1Concurrency));
   const fetchAll = async <T>(
     ids: string[],
     into: Map<string, T | null | 'deferred'>,
     fetch: (batch: string[]) => Promise<Map<string, T | null>>,
   ) => {
-    const limit = pLimit(Math.max(1, options.pass1Concurrency));
     await Promise.all(
       chunks(ids, BATCH).map((batch) =>
-        limit(async () => {
+        pass1Limit(async () => {
           if (signal.aborted) return;
           try {
             const answer = await fetch(batch);
@@ -119,80 +119,105 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
   };
   const unique = (values: Array<string | null>) => [...new Set(values.filter((v): v is string => !!v && isMbid(v)).map((v) => v.toLowerCase()))].sort();
 
-  await fetchAll(unique(withIds.map((i) => i.recordingId)), recordings, (batch) => mb.recordingsByIds(batch, signal));
-  await fetchAll(unique(withIds.map((i) => i.releaseId)), releases, (batch) => mb.releasesByIds(batch, signal));
-  const groupIds = unique(
-    [...releases.values()].map((r) => (r && r !== 'deferred' && r.releaseGroup && !r.releaseGroup.firstReleaseDate ? r.releaseGroup.id : null)),
-  );
-  await fetchAll(groupIds, groups, (batch) => mb.releaseGroupsByIds(batch, signal));
-  if (signal.aborted) return;
-
-  const fuzzy: YearItem[] = [...byName];
-  const pass1: Array<{ item: YearItem; result: YearResult }> = [];
-  for (const item of withIds) {
-    const rec = item.recordingId ? recordings.get(item.recordingId.toLowerCase()) : undefined;
-    const rel = item.releaseId ? releases.get(item.releaseId.toLowerCase()) : undefined;
-    if (rec === 'deferred' || rel === 'deferred') {
-      pass1.push({ item, result: DEFERRED });
-      continue;
-    }
-    const groupRef = rel?.releaseGroup ?? null;
-    const group = groupRef ? (groupRef.firstReleaseDate ? groupRef : groups.get(groupRef.id.toLowerCase())) : null;
-    if (group === 'deferred') {
-      pass1.push({ item, result: DEFERRED });
-      continue;
-    }
-    const albumYear = yearOf(rel?.date ?? null);
-    const year = (rec ? yearOf(rec.firstReleaseDate) : null) ?? yearOf(group?.firstReleaseDate ?? null);
-    if (year === null) {
-      fuzzy.push(item);
-      continue;
-    }
-    const ids: YearIds = {};
-    if (rec) ids.recordingId = rec.id;
-    if (rel) ids.releaseId = rel.id;
-    if (group) ids.releaseGroupId = group.id;
-    pass1.push({ item, result: found(year, 'mbid', 1, ids, albumYear) });
-  }
-  if (pass1.length > 0) options.onResults(pass1);
-
-  // ---- pass 2: by name ----
   const limit = pLimit(Math.max(1, options.pass2Concurrency));
-  const albumGroups = new Map<string, YearItem[]>();
-  const loose: YearItem[] = [];
-  for (const item of fuzzy) {
-    if (!item.title || !item.artist) {
-      options.onResults([{ item, result: NOT_FOUND }]);
-      continue;
-    }
-    const album = item.album ? normalizeAlbum(item.album) : '';
-    if (!album) {
-      loose.push(item);
-      continue;
-    }
-    const key = `${normalizeArtist(item.artist).key}\u0000${album}`;
-    albumGroups.set(key, [...(albumGroups.get(key) ?? []), item]);
-  }
-  const albumJobs: Array<Promise<void>> = [];
-  // Tracks an album match could not place are searched one by one afterwards: a search
-  // queued from inside an album's slot would wait for a slot it holds.
-  const unplaced: YearItem[][] = [];
-  for (const [, members] of [...albumGroups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (members.length < MIN_ALBUM_GROUP) {
-      loose.push(...members);
-      continue;
-    }
-    albumJobs.push(
-      limit(async () => {
-        if (signal.aborted) return;
-        const leftover = await resolveAlbum(members);
-        if (leftover === 'deferred') options.onResults(members.map((item) => ({ item, result: DEFERRED })));
-        else unplaced.push(leftover);
-      }),
+  // Items without ids need nothing from pass 1: their searches start at once, beside it.
+  const [fallthrough] = await Promise.all([passOne(), passTwo(byName)]);
+  if (signal.aborted) return;
+  await passTwo(fallthrough);
+
+  /** Years from the ids in the tags; returns the items it could not settle, for pass 2. */
+  async function passOne(): Promise<YearItem[]> {
+    await Promise.all([
+      fetchAll(unique(withIds.map((i) => i.recordingId)), recordings, (batch) => mb.recordingsByIds(batch, signal)),
+      fetchAll(unique(withIds.map((i) => i.releaseId)), releases, (batch) => mb.releasesByIds(batch, signal)),
+    ]);
+    // A release group is asked for only where the recording gave no year: it is the fallback.
+    const recordingYearOf = (item: YearItem) => {
+      const rec = item.recordingId ? recordings.get(item.recordingId.toLowerCase()) : undefined;
+      return rec && rec !== 'deferred' ? yearOf(rec.firstReleaseDate) : null;
+    };
+    const groupIds = unique(
+      withIds
+        .filter((item) => recordingYearOf(item) === null && item.releaseId)
+        .map((item) => {
+          const r = releases.get(item.releaseId!.toLowerCase());
+          return r && r !== 'deferred' && r.releaseGroup && !r.releaseGroup.firstReleaseDate ? r.releaseGroup.id : null;
+        }),
     );
+    await fetchAll(groupIds, groups, (batch) => mb.releaseGroupsByIds(batch, signal));
+    if (signal.aborted) return [];
+
+    const rest: YearItem[] = [];
+    const settled: Array<{ item: YearItem; result: YearResult }> = [];
+    for (const item of withIds) {
+      const rec = item.recordingId ? recordings.get(item.recordingId.toLowerCase()) : undefined;
+      const rel = item.releaseId ? releases.get(item.releaseId.toLowerCase()) : undefined;
+      if (rec === 'deferred' || rel === 'deferred') {
+        settled.push({ item, result: DEFERRED });
+        continue;
+      }
+      const recYear = rec ? yearOf(rec.firstReleaseDate) : null;
+      const groupRef = rel?.releaseGroup ?? null;
+      const group = groupRef ? (groupRef.firstReleaseDate || recYear !== null ? groupRef : groups.get(groupRef.id.toLowerCase())) : null;
+      if (group === 'deferred') {
+        settled.push({ item, result: DEFERRED });
+        continue;
+      }
+      const year = recYear ?? yearOf(group?.firstReleaseDate ?? null);
+      if (year === null) {
+        rest.push(item);
+        continue;
+      }
+      const ids: YearIds = {};
+      if (rec) ids.recordingId = rec.id;
+      if (rel) ids.releaseId = rel.id;
+      if (group) ids.releaseGroupId = group.id;
+      settled.push({ item, result: found(year, 'mbid', 1, ids, yearOf(rel?.date ?? null)) });
+    }
+    if (settled.length > 0) options.onResults(settled);
+    return rest;
   }
-  await Promise.all(albumJobs);
-  await resolveLoose([...loose, ...unplaced.flat()]);
+
+  /** Years from names: whole albums first, then the rest track by track. */
+  async function passTwo(list: YearItem[]): Promise<void> {
+    const albumGroups = new Map<string, YearItem[]>();
+    const loose: YearItem[] = [];
+    for (const item of list) {
+      if (!item.title || !item.artist) {
+        options.onResults([{ item, result: NOT_FOUND }]);
+        continue;
+      }
+      const album = item.album ? normalizeAlbum(item.album) : '';
+      if (!album) {
+        loose.push(item);
+        continue;
+      }
+      const key = `${normalizeArtist(item.artist).key}\u0000${album}`;
+      albumGroups.set(key, [...(albumGroups.get(key) ?? []), item]);
+    }
+    const albumJobs: Array<Promise<void>> = [];
+    // Tracks an album match could not place are searched one by one afterwards: a search
+    // queued from inside an album's slot would wait for a slot it holds.
+    const unplaced: YearItem[][] = [];
+    for (const [, members] of [...albumGroups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (members.length < MIN_ALBUM_GROUP) {
+        loose.push(...members);
+        continue;
+      }
+      albumJobs.push(
+        limit(async () => {
+          if (signal.aborted) return;
+          const leftover = await resolveAlbum(members);
+          if (leftover === 'deferred') options.onResults(members.map((item) => ({ item, result: DEFERRED })));
+          else unplaced.push(leftover);
+        }),
+      );
+    }
+    await Promise.all(albumJobs);
+    // Sorted, so the loose searches are grouped the same whichever album finished first.
+    const leftovers = unplaced.flat().sort((a, b) => (a.kind === b.kind ? a.id - b.id : a.kind < b.kind ? -1 : 1));
+    await resolveLoose([...loose, ...leftovers]);
+  }
 
   /** Matches a whole album: returns the items it could not place on the release it found. */
   async function resolveAlbum(members: YearItem[]): Promise<YearItem[] | 'deferred'> {
