@@ -41,7 +41,29 @@ async function pickFolders(): Promise<string[] | null> {
   const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
   return result.canceled ? [] : result.filePaths;
 }
+
+/** A listening-history file from the system dialog; '' when the user closes it (null would mean 'no dialog here'). */
+async function pickListensFile(): Promise<string> {
+  const options: OpenDialogOptions = {
+    title: 'Import listening history',
+    buttonLabel: 'Import',
+    properties: ['openFile'],
+    filters: [
+      { name: 'ListenBrainz or Last.fm export', extensions: ['json', 'jsonl', 'csv'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  };
+  const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? '' : (result.filePaths[0] ?? '');
+}
 let mainWindow: BrowserWindow | null = null;
+
+/** Runs a command in the page, which knows what it shows (the section, the Library's filter). */
+function inPage(script: string): boolean {
+  if (!mainWindow) return false;
+  void mainWindow.webContents.executeJavaScript(script);
+  return true;
+}
 
 function isOwnPage(event: IpcMainInvokeEvent): boolean {
   const url = event.senderFrame?.url ?? '';
@@ -83,7 +105,11 @@ async function start(): Promise<void> {
       workerEntry: path.join(__dirname, 'job-worker.js'),
       shell: 'electron',
       workerEnv: env,
-      hooks: { pickFolders: () => pickFolders(), secrets: desktopSecretStore(app.getPath('userData')) },
+      hooks: {
+        pickFolders: () => pickFolders(),
+        pickListensFile: () => pickListensFile(),
+        secrets: desktopSecretStore(app.getPath('userData')),
+      },
       log: (level, message) => (level === 'error' ? console.error(message) : console.info(message)),
     });
   } catch (err) {
@@ -115,9 +141,24 @@ async function start(): Promise<void> {
         const folders = await pickFolders();
         if (folders && folders.length > 0) scan(folders);
       },
+      importListens: async () => {
+        const file = await pickListensFile();
+        if (!file) return;
+        try {
+          await api.call('importListens', [file]);
+          inPage("location.hash = '#years'");
+        } catch (err) {
+          dialog.showErrorBox('Sleeve could not import the listening history', (err as Error).message);
+        }
+      },
       rescanAll: () => scan([]),
+      // The page decides the scope (a filtered Library view narrows the run); with no window, everything.
+      findYears: () => {
+        if (inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'find-years' }))")) return;
+        api.call('findYears', []).catch((err: Error) => dialog.showErrorBox('Sleeve could not find release years', err.message));
+      },
       // The renderer routes by hash, so the menu opens a section the way a link in the page would.
-      openSettings: () => void mainWindow?.webContents.executeJavaScript("location.hash = '#settings'"),
+      openSettings: () => inPage("location.hash = '#settings'"),
     }),
   );
   mainWindow = createWindow();

@@ -3,7 +3,9 @@ import path from 'node:path';
 
 export interface MenuActions {
   addFolder(): void;
+  importListens(): void;
   rescanAll(): void;
+  findYears(): void;
   openSettings(): void;
 }
 
@@ -16,13 +18,30 @@ export function buildMenu(libraryPath: string, actions: MenuActions): Menu {
       label: '&File',
       submenu: [
         { label: 'Add Folder…', accelerator: 'CmdOrCtrl+O', click: () => actions.addFolder() },
+        // Not Shift+I: that opens the developer tools on some platforms.
+        { label: 'Import Listening History…', accelerator: 'CmdOrCtrl+Shift+L', click: () => actions.importListens() },
         { type: 'separator' },
         { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => actions.openSettings() },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
     },
-    { role: 'editMenu' },
+    {
+      // The stock Edit menu redoes on Ctrl+Y on Windows; Sleeve keeps Ctrl+Y for Find Release Years.
+      label: '&Edit',
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo', accelerator: 'Shift+CmdOrCtrl+Z' },
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        ...(isMac ? [{ role: 'pasteAndMatchStyle' as const }] : []),
+        { role: 'delete' },
+        { type: 'separator' },
+        { role: 'selectAll' },
+      ],
+    },
     {
       label: '&View',
       submenu: [
@@ -38,7 +57,10 @@ export function buildMenu(libraryPath: string, actions: MenuActions): Menu {
     },
     {
       label: '&Library',
-      submenu: [{ label: 'Rescan All', accelerator: 'CmdOrCtrl+R', click: () => actions.rescanAll() }],
+      submenu: [
+        { label: 'Rescan All', accelerator: 'CmdOrCtrl+R', click: () => actions.rescanAll() },
+        { label: 'Find Release Years', accelerator: 'CmdOrCtrl+Y', click: () => actions.findYears() },
+      ],
     },
     { role: 'windowMenu' },
     {

@@ -43,7 +43,10 @@ export interface Api {
   setTrackYear(id: number, year: number | null): Promise<Track | null>;
   /** Imports a ListenBrainz or Last.fm export at this path (on the machine running Sleeve). */
   importListens(path: string): Promise<JobSnapshot>;
-  /** Asks the user for a listening-history file with the system dialog; null where the shell has none. */
+  /**
+   * Asks the user for a listening-history file with the system dialog: '' when
+   * they cancel, null where the shell has no dialog (a browser asks for a path).
+   */
   pickListensFile(): Promise<string | null>;
   /** How Sleeve reaches each service, where each value came from, and which keys are set (never their values). */
   networkSettings(): Promise<NetworkSettingsView>;

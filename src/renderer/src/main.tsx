@@ -3,10 +3,12 @@ import { createRoot } from 'react-dom/client';
 import { AppFrame } from './components/AppFrame';
 import { followJobUpdates } from './stores/jobs';
 import { followLibraryChanges } from './stores/library';
+import { followYearJobs } from './stores/years';
 import './styles.css';
 
 followJobUpdates();
 followLibraryChanges();
+followYearJobs();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

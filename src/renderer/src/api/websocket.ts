@@ -4,6 +4,17 @@ import type { ApiTransport, RpcServerMessage } from '../../../shared/rpc';
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 /**
+ * An optional argument left out is undefined, which JSON would send as null,
+ * and null is not what the Api accepts for 'left out' (findYears(), clearHttpCache()).
+ * IPC keeps undefined as it is; over JSON it must be dropped.
+ */
+export function withoutTrailingUndefined(args: unknown[]): unknown[] {
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end--;
+  return end === args.length ? args : args.slice(0, end);
+}
+
+/**
  * The Api over the local web server's WebSocket. The access token travels as
  * the cookie the server set; a dropped connection is retried with backoff.
  */
@@ -61,7 +72,7 @@ export function createWebSocketTransport(
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        ws.send(JSON.stringify({ id, method, args }));
+        ws.send(JSON.stringify({ id, method, args: withoutTrailingUndefined(args) }));
       });
     },
     subscribe(listener) {

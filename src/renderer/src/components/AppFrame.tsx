@@ -2,16 +2,20 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo } from '../../../shared/api';
 import { api } from '../api';
 import { useFolderDrop } from '../import/useFolderDrop';
+import { isTyping } from '../keys';
 import { useConnectionState } from '../stores/connection';
 import { useJobsStore } from '../stores/jobs';
 import { useLibraryActions, useLibraryStore } from '../stores/library';
+import { useYearsActions } from '../stores/years';
+import { libraryScope } from '../years';
 import { ErrorBanner } from './ErrorBanner';
 import { JobsPanel } from './JobsPanel';
 import { LibraryView } from './LibraryView';
 import { SettingsView } from './SettingsView';
+import { YearsView } from './YearsView';
 
 const CONNECTION_LABEL = { connecting: 'Connecting…', open: 'Connected', closed: 'Disconnected, retrying…' } as const;
-const SECTIONS = { library: 'Library', jobs: 'Jobs', settings: 'Settings' } as const;
+const SECTIONS = { library: 'Library', years: 'Years', jobs: 'Jobs', settings: 'Settings' } as const;
 type Section = keyof typeof SECTIONS;
 
 const sectionFromHash = (): Section => {
@@ -26,6 +30,13 @@ export function AppFrame() {
   const runningJobs = useJobsStore((s) => s.ids.filter((id) => s.byId[id]?.state === 'running').length);
   const notice = useLibraryStore((s) => s.notice);
   const library = useLibraryActions();
+  const years = useYearsActions();
+
+  /** Find Release Years from a key or the menu: the Library's view narrows it, as its button does. */
+  const findYears = useCallback(() => {
+    const scope = section === 'library' ? libraryScope(useLibraryStore.getState()) : undefined;
+    void years.findYears(scope);
+  }, [section, years]);
 
   useEffect(() => {
     api.appInfo().then(setInfo, () => undefined);
@@ -34,21 +45,33 @@ export function AppFrame() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  // Ctrl/Cmd+O in the browser; in the desktop app the menu's accelerator answers first.
+  // Ctrl/Cmd+O, +Y and +, in the browser; in the desktop app the menu's accelerators answer first.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (!(event.ctrlKey || event.metaKey)) return;
-      if (event.key.toLowerCase() === 'o') {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      const key = event.key.toLowerCase();
+      if (key === 'o' && !event.shiftKey) {
         event.preventDefault();
         void library.addFolder();
+      } else if (key === 'y' && !event.shiftKey && !isTyping(event.target)) {
+        event.preventDefault();
+        findYears();
       } else if (event.key === ',') {
         event.preventDefault();
         location.hash = '#settings';
       }
     };
+    // The desktop menu's commands that depend on what the page shows arrive as this event.
+    const onCommand = (event: Event) => {
+      if ((event as CustomEvent<string>).detail === 'find-years') findYears();
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [library]);
+    window.addEventListener('sleeve:command', onCommand);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('sleeve:command', onCommand);
+    };
+  }, [library, findYears]);
 
   const onPaths = useCallback((paths: string[]) => void library.scan(paths), [library]);
   const onUnresolved = useCallback(
@@ -88,7 +111,15 @@ export function AppFrame() {
       </nav>
       <main className="content">
         {notice && <ErrorBanner message={notice} onDismiss={() => library.setNotice(null)} />}
-        {section === 'library' ? <LibraryView /> : section === 'jobs' ? <JobsPanel /> : <SettingsView />}
+        {section === 'library' ? (
+          <LibraryView />
+        ) : section === 'years' ? (
+          <YearsView />
+        ) : section === 'jobs' ? (
+          <JobsPanel />
+        ) : (
+          <SettingsView />
+        )}
       </main>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

@@ -1,25 +1,41 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { formatCount, formatDuration } from '../../../shared/format';
+import { isFinished } from '../../../shared/jobs';
 import type { AlbumKey, AlbumRow, Track, TrackSort } from '../../../shared/library';
 import { api } from '../api';
+import { shortcut } from '../keys';
 import { useJobsStore } from '../stores/jobs';
 import { useLibraryActions, useLibraryStore } from '../stores/library';
+import { useYearsActions } from '../stores/years';
+import { libraryScope, yearTooltip } from '../years';
 import { ActiveScan } from './ActiveScan';
 import { PathPrompt } from './PathPrompt';
 import { VirtualTable, type Column } from './VirtualTable';
+import { YearCell } from './YearCell';
+import { YearsJobCard } from './YearJobs';
 
 const text = (value: string | number | null) => (value === null ? '' : String(value));
 
-const TRACK_COLUMNS: Column<Track>[] = [
-  { key: 'artist', label: 'Artist', width: 'minmax(120px, 1.2fr)', sortable: true, render: (t) => text(t.artist), title: (t) => t.artist ?? undefined },
-  { key: 'album', label: 'Album', width: 'minmax(120px, 1.2fr)', sortable: true, render: (t) => text(t.album), title: (t) => t.album ?? undefined },
-  { key: 'title', label: 'Title', width: 'minmax(140px, 1.6fr)', sortable: true, render: (t) => text(t.title), title: (t) => t.title ?? undefined },
-  { key: 'track', label: '#', width: '44px', align: 'right', sortable: true, render: (t) => text(t.trackNumber) },
-  { key: 'year', label: 'Year', width: '56px', align: 'right', sortable: true, render: (t) => text(t.year), title: (t) => (t.yearSource ? `from ${t.yearSource}` : undefined) },
-  { key: 'format', label: 'Format', width: '64px', sortable: true, render: (t) => text(t.format) },
-  { key: 'duration', label: 'Time', width: '56px', align: 'right', sortable: true, render: (t) => (t.durationMs === null ? '' : formatClock(t.durationMs)) },
-  { key: 'path', label: 'Path', width: 'minmax(160px, 2fr)', sortable: true, render: (t) => t.path, title: (t) => t.path },
-];
+/** The Tracks columns; the Year cell edits in place, for the track being edited. */
+function trackColumns(editing: number | null, onEdit: (id: number) => void, onDone: () => void): Column<Track>[] {
+  return [
+    { key: 'artist', label: 'Artist', width: 'minmax(120px, 1.2fr)', sortable: true, render: (t) => text(t.artist), title: (t) => t.artist ?? undefined },
+    { key: 'album', label: 'Album', width: 'minmax(120px, 1.2fr)', sortable: true, render: (t) => text(t.album), title: (t) => t.album ?? undefined },
+    { key: 'title', label: 'Title', width: 'minmax(140px, 1.6fr)', sortable: true, render: (t) => text(t.title), title: (t) => t.title ?? undefined },
+    { key: 'track', label: '#', width: '44px', align: 'right', sortable: true, render: (t) => text(t.trackNumber) },
+    {
+      key: 'year',
+      label: 'Year',
+      width: '104px',
+      sortable: true,
+      render: (t) => <YearCell track={t} editing={editing === t.id} onEdit={onEdit} onDone={onDone} />,
+      title: (t) => (editing === t.id ? undefined : yearTooltip(t)),
+    },
+    { key: 'format', label: 'Format', width: '64px', sortable: true, render: (t) => text(t.format) },
+    { key: 'duration', label: 'Time', width: '56px', align: 'right', sortable: true, render: (t) => (t.durationMs === null ? '' : formatClock(t.durationMs)) },
+    { key: 'path', label: 'Path', width: 'minmax(160px, 2fr)', sortable: true, render: (t) => t.path, title: (t) => t.path },
+  ];
+}
 
 const ALBUM_COLUMNS: Column<AlbumRow>[] = [
   { key: 'artist', label: 'Album artist', width: 'minmax(140px, 1.4fr)', render: (a) => text(a.artist) || 'Unknown artist' },
@@ -88,13 +104,57 @@ function Toolbar() {
         </span>
       )}
       <span className="spacer" />
-      <button type="button" onClick={() => void actions.addFolder()} title="Add Folder… (Ctrl+O)">
+      <FindYearsButton />
+      <button type="button" onClick={() => void actions.addFolder()} title={`Add Folder… (${shortcut('O')})`}>
         Add Folder…
       </button>
       <button type="button" onClick={() => void actions.scan([])} disabled={!stats || stats.roots.length === 0} title="Rescan every folder">
         Rescan All
       </button>
     </div>
+  );
+}
+
+/** Finds release years for the tracks in view: a filter or an open album narrows the run to them. */
+function FindYearsButton() {
+  const { mode, album, version } = useLibraryStore();
+  const filter = useDebounced(useLibraryStore((s) => s.filter), 200);
+  const { findYears } = useYearsActions();
+  const scope = useMemo(() => libraryScope({ mode, filter, album }), [mode, filter, album]);
+  const scopeKey = JSON.stringify(scope ?? null);
+  const [count, setCount] = useState<{ key: string; tracks: number } | null>(null);
+  const running = useJobsStore((s) => s.ids.some((id) => s.byId[id]?.kind === 'years' && !isFinished(s.byId[id]!.state)));
+
+  useEffect(() => {
+    if (!scope) return;
+    let current = true;
+    api.queryTracks({ filter: scope.filter, album: scope.album, limit: 1 }).then(
+      (page) => current && setCount({ key: scopeKey, tracks: page.total }),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [scope, scopeKey, version]);
+
+  const tracks = count?.key === scopeKey ? count.tracks : null;
+  const label = !scope
+    ? 'Find Release Years'
+    : tracks === null
+      ? 'Find Years for These Tracks'
+      : `Find Years for ${formatCount(tracks)} ${tracks === 1 ? 'Track' : 'Tracks'}`;
+  const hint = scope
+    ? 'Looks up the original release year of the tracks in view'
+    : 'Looks up the original release year of every track and listen';
+  return (
+    <button
+      type="button"
+      onClick={() => void findYears(scope)}
+      disabled={running || tracks === 0}
+      title={running ? 'Finding release years…' : `${hint} (${shortcut('Y')})`}
+    >
+      {label}
+    </button>
   );
 }
 
@@ -134,7 +194,7 @@ function EmptyLibrary() {
       <button type="button" className="primary" onClick={() => void addFolder()}>
         Add Folder…
       </button>
-      <p className="hint">Ctrl+O · Sleeve reads tags only; it changes no file until you ask it to.</p>
+      <p className="hint">{shortcut('O')} · Sleeve reads tags only; it changes no file until you ask it to.</p>
     </div>
   );
 }
@@ -144,6 +204,9 @@ export function LibraryView() {
   const actions = useLibraryActions();
   const filter = useDebounced(useLibraryStore((s) => s.filter), 200);
   const [totals, setTotals] = useState({ key: '', total: 0 });
+  const [editing, setEditing] = useState<number | null>(null);
+  const stopEditing = useCallback(() => setEditing(null), []);
+  const columns = useMemo(() => trackColumns(editing, setEditing, stopEditing), [editing, stopEditing]);
 
   const queryKey = JSON.stringify({ mode, sort, descending, album, problems, filter });
   const loadTracks = useCallback(
@@ -171,6 +234,8 @@ export function LibraryView() {
     else void loadTracks(0, 1);
   }, [mode, loadAlbums, loadTracks, version]);
   const total = totals.key === queryKey ? totals.total : 0;
+  // Another query shows other rows: an open editor would edit one out of sight.
+  useEffect(() => setEditing(null), [queryKey]);
 
   const scanning = useJobsStore((s) => s.ids.some((id) => s.byId[id]?.kind === 'scan' && (s.byId[id]?.state === 'running' || s.byId[id]?.state === 'queued')));
   // While a first scan runs, show the table it fills rather than the empty-library welcome.
@@ -193,7 +258,7 @@ export function LibraryView() {
     return (
       <VirtualTable<Track>
         label={mode === 'problems' ? 'Problems' : 'Tracks'}
-        columns={mode === 'problems' ? PROBLEM_COLUMNS : TRACK_COLUMNS}
+        columns={mode === 'problems' ? PROBLEM_COLUMNS : columns}
         total={total}
         loadPage={loadTracks}
         version={version}
@@ -202,9 +267,10 @@ export function LibraryView() {
         descending={descending}
         onSort={mode === 'problems' ? undefined : (key) => actions.sortBy(key as TrackSort)}
         rowKey={(t) => t.id}
+        onEdit={mode === 'problems' ? undefined : (t) => setEditing(t.id)}
       />
     );
-  }, [mode, total, loadAlbums, loadTracks, version, queryKey, sort, descending, actions]);
+  }, [mode, total, loadAlbums, loadTracks, version, queryKey, sort, descending, actions, columns]);
 
   return (
     <section className="panel library" aria-labelledby="library-heading">
@@ -213,6 +279,7 @@ export function LibraryView() {
         <StatsLine />
       </header>
       <ActiveScan />
+      <YearsJobCard />
       {askingForPath && <PathPrompt onScan={(paths) => void actions.scan(paths)} onCancel={actions.cancelPathPrompt} />}
       {emptyLibrary ? (
         <EmptyLibrary />

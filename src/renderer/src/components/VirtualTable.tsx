@@ -27,6 +27,8 @@ interface Props<T> {
   descending?: boolean;
   onSort?(key: string): void;
   onActivate?(row: T): void;
+  /** F2 on the selected row (and Enter, when rows have no onActivate): edit it in place. */
+  onEdit?(row: T): void;
   rowKey(row: T): string | number;
 }
 
@@ -112,9 +114,12 @@ export function VirtualTable<T>(props: Props<T>) {
     if (event.key in moves) next = Math.min(total - 1, Math.max(0, (selected ?? -1) + moves[event.key]!));
     else if (event.key === 'Home') next = 0;
     else if (event.key === 'End') next = total - 1;
-    else if (event.key === 'Enter' && selected !== null) {
+    else if ((event.key === 'Enter' || event.key === 'F2') && selected !== null) {
       const row = rowAt(selected);
-      if (row) props.onActivate?.(row);
+      if (!row) return;
+      event.preventDefault();
+      if (event.key === 'Enter' && props.onActivate) props.onActivate(row);
+      else props.onEdit?.(row);
       return;
     }
     if (next === null) return;
