@@ -7,6 +7,7 @@
  */
 import type { Library } from '../../db/library';
 import type { Catalog } from '../../testing/fakes';
+import { Prng } from '../../testing/fakes/prng';
 import { yearOf } from '../../sources/musicbrainz';
 
 export interface CatalogTrack {
@@ -27,22 +28,12 @@ export interface CatalogLibraryOptions {
   messy?: boolean;
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const stripAccents = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '');
 const TITLE_SUFFIXES = [' (Remastered 2011)', ' - 2009 Remaster', ' (Mono Version)', ' [Remastered]', ' - Single Version'];
 
 export function fillLibraryFromCatalog(db: Library, catalog: Catalog, options: CatalogLibraryOptions): CatalogTrack[] {
-  const random = prng(options.seed ?? 1);
+  const rng = new Prng(options.seed ?? 1);
+  const random = () => rng.next();
   const out: CatalogTrack[] = [];
   const insert = db.prepare(
     `INSERT INTO tracks (path, folder, size, mtime_ms, status, title, artist, album, album_artist, track_no, duration_ms,
