@@ -6,6 +6,8 @@ import {
   normalizeTitle,
   pickBest,
   scoreCandidate,
+  splitFeaturing,
+  stripVersion,
   textSimilarity,
   DEFAULT_MARGIN,
   DEFAULT_THRESHOLD,
@@ -224,7 +226,7 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
     const first = members[0]!;
     try {
       const artist = normalizeArtist(first.artist!);
-      const page = await mb.searchReleases({ artist: artist.key || first.artist!, title: normalizeAlbum(first.album!) || first.album! }, { limit: SEARCH_LIMIT }, signal);
+      const page = await mb.searchReleases({ artist: searchText(first.artist!), title: searchText(first.album!) }, { limit: SEARCH_LIMIT }, signal);
       const albumKey = normalizeAlbum(first.album!);
       const scored = page.items.map((release) => {
         const titleScore = textSimilarity(albumKey, normalizeAlbum(release.title));
@@ -304,7 +306,9 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
   async function resolveTrack(item: YearItem): Promise<YearResult> {
     try {
       const artist = normalizeArtist(item.artist!);
-      const byRecording = (await searchRecording(item, item.artist!)) ?? (artist.primary !== artist.key ? await searchRecording(item, artist.primary) : null);
+      const first = firstArtist(item.artist!);
+      const byRecording =
+        (await searchRecording(item, item.artist!)) ?? (artist.primary !== artist.key && first ? await searchRecording(item, first) : null);
       if (byRecording) return byRecording;
       return (await fromAudioDb(item)) ?? (await fromDiscogs(item)) ?? NOT_FOUND;
     } catch (err) {
@@ -316,7 +320,7 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
   }
 
   async function searchRecording(item: YearItem, artist: string): Promise<YearResult | null> {
-    const page = await mb.searchRecordings({ artist: normalizeArtist(artist).key || artist, title: stripForSearch(item.title!) }, { limit: SEARCH_LIMIT }, signal);
+    const page = await mb.searchRecordings({ artist: searchText(artist), title: searchText(item.title!) }, { limit: SEARCH_LIMIT }, signal);
     const scored = page.items.map((recording) => ({
       item: recording,
       score: scoreCandidate(
@@ -355,7 +359,7 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
   async function fromAudioDb(item: YearItem): Promise<YearResult | null> {
     const audiodb = clients.theaudiodb;
     if (!audiodb) return null;
-    const tracks = (await audiodb.searchTrack(item.artist!, stripForSearch(item.title!), signal)) ?? [];
+    const tracks = (await audiodb.searchTrack(item.artist!, searchText(item.title!), signal)) ?? [];
     const scored = tracks.map((t) => ({
       item: t,
       score: scoreCandidate(
@@ -374,7 +378,7 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
   async function fromDiscogs(item: YearItem): Promise<YearResult | null> {
     const discogs = clients.discogs;
     if (!discogs?.hasToken) return null;
-    const page = await discogs.search({ type: 'master', artist: item.artist!, track: stripForSearch(item.title!), perPage: 25 }, signal);
+    const page = await discogs.search({ type: 'master', artist: item.artist!, track: searchText(item.title!), perPage: 25 }, signal);
     const artistKey = normalizeArtist(item.artist!).key;
     const albumKey = item.album ? normalizeAlbum(item.album) : null;
     const matching = page.results
@@ -395,8 +399,18 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
   }
 }
 
-/** What we send a search engine: the title without version suffixes and featured artists. */
-function stripForSearch(title: string): string {
-  const t = normalizeTitle(title);
-  return t.key || title;
+/** The first artist of a credit as written ('Åkesson & Tanaka' → 'Åkesson'), for the retry; null for a single artist. */
+function firstArtist(credit: string): string | null {
+  const parts = splitFeaturing(credit).main.split(/\s+(?:&|and|x|vs\.?|\/|;)\s+|,\s+/i);
+  return parts.length > 1 && parts[0]!.trim() ? parts[0]!.trim() : null;
+}
+
+/**
+ * What we send a search engine: the words as written, without version
+ * suffixes and featured artists. Not the folded key: a search index keeps
+ * '&' as '&' (or drops it), so 'and' in a phrase would find nothing.
+ */
+function searchText(text: string): string {
+  const core = stripVersion(splitFeaturing(text).main).core.trim();
+  return core || text;
 }
