@@ -72,26 +72,30 @@ export const yearsJob: JobDefinition<z.infer<typeof params>> = {
       lastSave = Date.now();
     };
     let errors = 0;
-    await resolveYears(items, clients, {
-      pass1Concurrency: ctx.params.pass1Concurrency ?? concurrency,
-      pass2Concurrency: ctx.params.pass2Concurrency ?? concurrency,
-      signal: ctx.signal,
-      onResults(results) {
-        for (const { result } of results) {
-          ctx.progress.add('processed');
-          ctx.progress.add(result.state === 'found' ? COUNTER_FOR[result.source!]! : result.state);
-        }
-        ctx.progress.advance(results.length);
-        pending.push(...results);
-        if (Date.now() - lastSave >= SAVE_EVERY_MS) save();
-      },
-      onError(message) {
-        errors++;
-        if (errors <= 20) ctx.log.warn(message);
-        ctx.progress.add('errors');
-      },
-    });
-    save();
+    // Whatever settled is saved, also when a cancel ends the run with an AbortError.
+    try {
+      await resolveYears(items, clients, {
+        pass1Concurrency: ctx.params.pass1Concurrency ?? concurrency,
+        pass2Concurrency: ctx.params.pass2Concurrency ?? concurrency,
+        signal: ctx.signal,
+        onResults(results) {
+          for (const { result } of results) {
+            ctx.progress.add('processed');
+            ctx.progress.add(result.state === 'found' ? COUNTER_FOR[result.source!]! : result.state);
+          }
+          ctx.progress.advance(results.length);
+          pending.push(...results);
+          if (Date.now() - lastSave >= SAVE_EVERY_MS) save();
+        },
+        onError(message) {
+          errors++;
+          if (errors <= 20) ctx.log.warn(message);
+          ctx.progress.add('errors');
+        },
+      });
+    } finally {
+      save();
+    }
     if (errors > 20) ctx.log.warn(`${errors - 20} more errors like these`);
   },
 };
