@@ -13,6 +13,7 @@ export {
   type VersionSplit,
   type VersionTag,
 } from './normalize';
+export { scoreRelease, type AlbumQuery, type ReleaseCandidate, type ReleaseScore } from './release';
 export {
   DEFAULT_MARGIN,
   DEFAULT_THRESHOLD,

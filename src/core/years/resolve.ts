@@ -1,11 +1,13 @@
 import pLimit from 'p-limit';
 import type { YearIds, YearSource } from '../../shared/library';
 import {
+  type AlbumQuery,
   normalizeAlbum,
   normalizeArtist,
   normalizeTitle,
   pickBest,
   scoreCandidate,
+  scoreRelease,
   splitFeaturing,
   stripVersion,
   textSimilarity,
@@ -225,16 +227,20 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
   async function resolveAlbum(members: YearItem[]): Promise<YearItem[] | 'deferred'> {
     const first = members[0]!;
     try {
-      const artist = normalizeArtist(first.artist!);
       const page = await mb.searchReleases({ artist: searchText(first.artist!), title: searchText(first.album!) }, { limit: SEARCH_LIMIT }, signal);
-      const albumKey = normalizeAlbum(first.album!);
-      const scored = page.items.map((release) => {
-        const titleScore = textSimilarity(albumKey, normalizeAlbum(release.title));
-        const artistScore = Math.max(0, ...creditNames(release.artistCredit).map((n) => textSimilarity(artist.key, normalizeArtist(n).key)));
-        const count = release.trackCount ?? release.media.reduce((n, m) => n + (m.trackCount ?? 0), 0);
-        const countScore = count > 0 ? Math.max(0, 1 - Math.abs(count - members.length) / Math.max(count, members.length)) : 0.5;
-        return { item: release, score: 0.5 * titleScore + 0.35 * artistScore + 0.15 * countScore };
-      });
+      const query: AlbumQuery = {
+        title: first.album!,
+        artist: first.artist!,
+        tracks: members.map((m) => ({ title: m.title!, trackNumber: m.trackNumber, discNumber: m.discNumber, durationMs: m.durationMs })),
+      };
+      const scored = page.items.map((release) => ({
+        item: release,
+        score: scoreRelease(query, {
+          title: release.title,
+          artists: creditNames(release.artistCredit),
+          trackCount: release.trackCount ?? (release.media.reduce((n, m) => n + (m.trackCount ?? 0), 0) || null),
+        }).score,
+      }));
       const best = pickBest(scored, {
         threshold,
         margin,
@@ -246,34 +252,36 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
       const release = await mb.lookupRelease(best.winner.id, ['recordings', 'release-groups', 'artist-credits'], signal);
       if (!release) return members;
       const groupYear = yearOf(release.releaseGroup?.firstReleaseDate ?? null);
-      const tracks = release.media.flatMap((m) => m.tracks).filter((t) => t.recording);
+      const full = scoreRelease(query, {
+        title: release.title,
+        artists: creditNames(release.artistCredit),
+        trackCount: release.trackCount,
+        tracks: release.media.flatMap((m) =>
+          m.tracks
+            .filter((t) => t.recording)
+            .map((t) => ({ ref: t, title: t.title, position: t.position, discNumber: m.position, durationMs: t.lengthMs })),
+        ),
+      });
       const placed: Array<{ item: YearItem; result: YearResult }> = [];
       const leftover: YearItem[] = [];
-      for (const item of members) {
-        const title = normalizeTitle(item.title!);
-        const candidates = tracks.map((t) => ({
-          item: t,
-          score: scoreCandidate(
-            { title: item.title!, artist: item.artist!, durationMs: item.durationMs },
-            { title: t.title, artists: creditNames(release.artistCredit), albums: [], durationMs: t.lengthMs },
-          ).score,
-        }));
-        const match = pickBest(candidates, { threshold, margin, key: (t) => t.id });
-        const recording = match.winner?.recording;
+      members.forEach((item, index) => {
+        const recording = full.placements[index]?.recording;
         const year = recording ? (yearOf(recording.firstReleaseDate) ?? groupYear) : null;
-        if (!recording || year === null || title.key === '') {
+        if (!recording || year === null) {
           leftover.push(item);
-          continue;
+          return;
         }
         placed.push({
           item,
-          result: found(year, 'fuzzy-mb', Math.min(best.score, match.score), {
-            recordingId: recording.id,
-            releaseId: release.id,
-            ...(release.releaseGroup ? { releaseGroupId: release.releaseGroup.id } : {}),
-          }, yearOf(release.date)),
+          result: found(
+            year,
+            'fuzzy-mb',
+            full.score,
+            { recordingId: recording.id, releaseId: release.id, ...(release.releaseGroup ? { releaseGroupId: release.releaseGroup.id } : {}) },
+            yearOf(release.date),
+          ),
         });
-      }
+      });
       if (placed.length > 0) options.onResults(placed);
       return leftover;
     } catch (err) {

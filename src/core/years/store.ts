@@ -10,6 +10,8 @@ export interface YearItem {
   title: string | null;
   album: string | null;
   durationMs: number | null;
+  trackNumber: number | null;
+  discNumber: number | null;
   recordingId: string | null;
   releaseId: string | null;
 }
@@ -44,7 +46,7 @@ export function loadYearItems(db: Library, options: LoadOptions): YearItem[] {
   const tracks = db
     .prepare(
       `SELECT id, COALESCE(artist, album_artist) AS artist, title, album, duration_ms AS durationMs,
-              mb_recording_id AS recordingId, mb_release_id AS releaseId
+              track_no AS trackNumber, disc_no AS discNumber, mb_recording_id AS recordingId, mb_release_id AS releaseId
        FROM tracks ${where} ORDER BY id`,
     )
     .all(...scope.args) as Array<Omit<YearItem, 'kind'>>;
@@ -52,7 +54,8 @@ export function loadYearItems(db: Library, options: LoadOptions): YearItem[] {
   if (options.listens) {
     const listens = db
       .prepare(
-        `SELECT id, artist, title, album, duration_ms AS durationMs, mb_recording_id AS recordingId, mb_release_id AS releaseId
+        `SELECT id, artist, title, album, duration_ms AS durationMs, NULL AS trackNumber, NULL AS discNumber,
+                mb_recording_id AS recordingId, mb_release_id AS releaseId
          FROM listens WHERE ${pending} AND COALESCE(year_source, '') <> 'user' ORDER BY id`,
       )
       .all() as Array<Omit<YearItem, 'kind'>>;
