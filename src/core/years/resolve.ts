@@ -249,7 +249,7 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
         sameAnswer: (a, b) => !!a.releaseGroup && a.releaseGroup.id === b.releaseGroup?.id,
       });
       if (!best.winner) return members;
-      const release = await mb.lookupRelease(best.winner.id, ['recordings', 'release-groups', 'artist-credits'], signal);
+      const release = await mb.lookupRelease(releaseInHand(best.winner, scored, best.score, members).id, ['recordings', 'release-groups', 'artist-credits'], signal);
       if (!release) return members;
       const groupYear = yearOf(release.releaseGroup?.firstReleaseDate ?? null);
       const full = scoreRelease(query, {
@@ -411,6 +411,24 @@ export async function resolveYears(items: readonly YearItem[], clients: YearSour
 function firstArtist(credit: string): string | null {
   const parts = splitFeaturing(credit).main.split(/\s+(?:&|and|x|vs\.?|\/|;)\s+|,\s+/i);
   return parts.length > 1 && parts[0]!.trim() ? parts[0]!.trim() : null;
+}
+
+/**
+ * The original and its reissues give the same years, but only one is the
+ * release in hand: among the winner's release group, as good a match as it,
+ * the one dated as the files are tagged (a 2011 remaster says 2011).
+ */
+function releaseInHand(winner: MbRelease, scored: Array<{ item: MbRelease; score: number }>, score: number, members: YearItem[]): MbRelease {
+  const tagged = members.map((m) => m.tagYear).filter((y): y is number => y !== null);
+  if (tagged.length === 0 || !winner.releaseGroup) return winner;
+  const counts = new Map<number, number>();
+  for (const y of tagged) counts.set(y, (counts.get(y) ?? 0) + 1);
+  const tagYear = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+  if (yearOf(winner.date) === tagYear) return winner;
+  const sibling = scored
+    .filter((s) => s.item.releaseGroup?.id === winner.releaseGroup!.id && s.score >= score - 0.02 && yearOf(s.item.date) === tagYear)
+    .sort((a, b) => b.score - a.score || (a.item.id < b.item.id ? -1 : 1))[0];
+  return sibling?.item ?? winner;
 }
 
 /**

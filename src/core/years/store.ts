@@ -12,6 +12,8 @@ export interface YearItem {
   durationMs: number | null;
   trackNumber: number | null;
   discNumber: number | null;
+  /** The year in the file's tags: a remaster's or a reissue's, often. */
+  tagYear: number | null;
   recordingId: string | null;
   releaseId: string | null;
 }
@@ -46,7 +48,7 @@ export function loadYearItems(db: Library, options: LoadOptions): YearItem[] {
   const tracks = db
     .prepare(
       `SELECT id, COALESCE(artist, album_artist) AS artist, title, album, duration_ms AS durationMs,
-              track_no AS trackNumber, disc_no AS discNumber, mb_recording_id AS recordingId, mb_release_id AS releaseId
+              track_no AS trackNumber, disc_no AS discNumber, tag_year AS tagYear, mb_recording_id AS recordingId, mb_release_id AS releaseId
        FROM tracks ${where} ORDER BY id`,
     )
     .all(...scope.args) as Array<Omit<YearItem, 'kind'>>;
@@ -54,7 +56,7 @@ export function loadYearItems(db: Library, options: LoadOptions): YearItem[] {
   if (options.listens) {
     const listens = db
       .prepare(
-        `SELECT id, artist, title, album, duration_ms AS durationMs, NULL AS trackNumber, NULL AS discNumber,
+        `SELECT id, artist, title, album, duration_ms AS durationMs, NULL AS trackNumber, NULL AS discNumber, NULL AS tagYear,
                 mb_recording_id AS recordingId, mb_release_id AS releaseId
          FROM listens WHERE ${pending} AND COALESCE(year_source, '') <> 'user' ORDER BY id`,
       )

@@ -90,6 +90,12 @@ describe('release years against the fake MusicBrainz', () => {
       if (row.year_source === 'mbid') expect(row.year, `track ${track.id} by id`).toBe(track.expectedYear);
     }
     const share = right / tracks.length;
+    // The release in hand: the one the files came from, not its original or another reissue.
+    const albumYears = db.prepare('SELECT id, album_year FROM tracks').all() as Array<{ id: number; album_year: number | null }>;
+    const albumYearById = new Map(albumYears.map((r) => [r.id, r.album_year]));
+    const withAlbumYear = tracks.filter((t) => albumYearById.get(t.id) !== null);
+    const albumYearRight = withAlbumYear.filter((t) => albumYearById.get(t.id) === t.albumYear).length;
+    expect(albumYearRight / withAlbumYear.length, `album year right for ${albumYearRight} of ${withAlbumYear.length}`).toBeGreaterThanOrEqual(0.95);
     if (process.env.SLEEVE_YEARS_REPORT) console.info(`right ${right}/${tracks.length}; wrong ${wrongById.length}:`, wrongById.slice(0, 15));
     expect(tracks.length).toBeGreaterThanOrEqual(1000);
     expect(share, `right ${right} of ${tracks.length}; wrong: ${wrongById.slice(0, 10).join('; ')}`).toBeGreaterThanOrEqual(0.95);

@@ -15,6 +15,8 @@ export interface CatalogTrack {
   recordingId: string;
   releaseId: string;
   expectedYear: number;
+  /** The year of the release the file comes from: what its tags say. */
+  albumYear: number | null;
   tagged: boolean;
 }
 
@@ -37,9 +39,9 @@ export function fillLibraryFromCatalog(db: Library, catalog: Catalog, options: C
   const out: CatalogTrack[] = [];
   const insert = db.prepare(
     `INSERT INTO tracks (path, folder, size, mtime_ms, status, title, artist, album, album_artist, track_no, duration_ms,
-       mb_recording_id, mb_release_id, first_seen, last_seen)
+       tag_year, year, year_source, mb_recording_id, mb_release_id, first_seen, last_seen)
      VALUES (@path, @folder, 1, 0, 'ok', @title, @artist, @album, @albumArtist, @trackNo, @durationMs,
-       @recordingId, @releaseId, 0, 0)`,
+       @tagYear, @tagYear, CASE WHEN @tagYear IS NULL THEN NULL ELSE 'tag' END, @recordingId, @releaseId, 0, 0)`,
   );
   const creditText = (credit: Array<{ name: string; joinphrase: string }>) => credit.map((c) => `${c.name}${c.joinphrase}`).join('');
   const releases = [...catalog.releases.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -81,6 +83,7 @@ export function fillLibraryFromCatalog(db: Library, catalog: Catalog, options: C
             albumArtist,
             trackNo: track.position,
             durationMs: track.length === null ? null : track.length + Math.round((random() - 0.5) * 2000),
+            tagYear: yearOf(release.date),
             recordingId: tagged ? track.recordingId : null,
             releaseId: tagged ? release.id : null,
           });
@@ -89,6 +92,7 @@ export function fillLibraryFromCatalog(db: Library, catalog: Catalog, options: C
             recordingId: track.recordingId,
             releaseId: release.id,
             expectedYear: expected,
+            albumYear: yearOf(release.date),
             tagged,
           });
         }
