@@ -365,6 +365,14 @@ test('import a listening history from the Years view, then chart tracks and list
   await expect(page.locator('[data-figure="pending"] [data-value]')).toHaveText('0');
   await expect(page.getByRole('figure', { name: /^Tracks and listens per year, 1971 to 2006$/ }).locator('canvas')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Find Release Years' })).toBeDisabled();
+
+  // Look Again: every item once more, asking the services afresh instead of the cache.
+  await page.getByRole('button', { name: 'Look Again' }).click();
+  const again = await finishedYearsRun(page);
+  expect(again.processed).toBe(listens.total + TRACKS_ON_DISK);
+  expect(again.requests).toBeGreaterThan(0);
+  expect(again.cacheHits ?? 0).toBe(0);
+  await expect(page.locator('[data-figure="listens"] [data-value]')).toHaveText(String(listens.known));
 });
 
 test('screenshots of release years for the README', async ({ page }) => {

@@ -36,8 +36,12 @@ export interface Api {
   queryTracks(query: TrackQuery): Promise<TrackPage>;
   queryAlbums(query: Pick<TrackQuery, 'filter' | 'offset' | 'limit'>): Promise<AlbumPage>;
   libraryStats(): Promise<LibraryStats>;
-  /** Starts the release-years job over all tracks and listens, or the tracks of a Library view. */
-  findYears(scope?: YearScope): Promise<JobSnapshot>;
+  /**
+   * Starts the release-years job over all tracks and listens, or the tracks
+   * of a Library view. refresh looks again at everything (a year set by hand
+   * stays) and asks the services afresh instead of using cached answers.
+   */
+  findYears(scope?: YearScope, options?: { refresh?: boolean }): Promise<JobSnapshot>;
   yearStats(): Promise<YearStats>;
   /** Sets a track's year by hand (kept over every lookup); null gives it back to the lookups. */
   setTrackYear(id: number, year: number | null): Promise<Track | null>;

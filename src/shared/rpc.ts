@@ -33,7 +33,7 @@ export function createApi(transport: ApiTransport): Api {
     queryTracks: (query) => call('queryTracks', query),
     queryAlbums: (query) => call('queryAlbums', query),
     libraryStats: () => call('libraryStats'),
-    findYears: (scope) => call('findYears', scope),
+    findYears: (scope, options) => call('findYears', scope, options),
     yearStats: () => call('yearStats'),
     setTrackYear: (id, year) => call('setTrackYear', id, year),
     importListens: (path) => call('importListens', path),

@@ -15,6 +15,12 @@ import { libraryStats, queryAlbums, queryTracks, setTrackYear, yearStats } from 
 const page = { offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() };
 const filter = z.string().max(500).optional();
 
+const yearScope = z.object({
+  filter,
+  album: z.object({ artist: z.string().nullable(), title: z.string().nullable(), folder: z.string().nullable() }).optional(),
+  trackIds: z.array(z.number().int().positive()).max(100_000).optional(),
+});
+
 const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
   appInfo: z.tuple([]),
   listJobKinds: z.tuple([]),
@@ -43,15 +49,9 @@ const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
   libraryStats: z.tuple([]),
   findYears: z.union([
     z.tuple([]),
-    z.tuple([
-      z
-        .object({
-          filter,
-          album: z.object({ artist: z.string().nullable(), title: z.string().nullable(), folder: z.string().nullable() }).optional(),
-          trackIds: z.array(z.number().int().positive()).max(100_000).optional(),
-        })
-        .optional(),
-    ]),
+    // JSON has no undefined: a WebSocket client sends a skipped scope as null.
+    z.tuple([yearScope.nullish().transform((v) => v ?? undefined)]),
+    z.tuple([yearScope.nullish().transform((v) => v ?? undefined), z.object({ refresh: z.boolean().optional() }).optional()]),
   ]),
   yearStats: z.tuple([]),
   setTrackYear: z.tuple([z.number().int().positive(), z.number().int().min(1000).max(2100).nullable()]),
@@ -120,7 +120,12 @@ export function createApiService(
     queryTracks: async (query) => queryTracks(db, query),
     queryAlbums: async (query) => queryAlbums(db, query),
     libraryStats: async () => libraryStats(db),
-    findYears: async (scope) => manager.start({ kind: 'years', params: scope ? { scope } : {}, priority: 'user' }),
+    findYears: async (scope, options) =>
+      manager.start({
+        kind: 'years',
+        params: { ...(scope ? { scope } : {}), ...(options?.refresh ? { refresh: true, network: { noCache: true } } : {}) },
+        priority: 'user',
+      }),
     yearStats: async () => yearStats(db),
     setTrackYear: async (id, year) => setTrackYear(db, id, year),
     importListens: async (file) => manager.start({ kind: 'import-listens', params: { path: file }, priority: 'user' }),

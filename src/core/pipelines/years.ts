@@ -51,7 +51,7 @@ export const yearsJob: JobDefinition<z.infer<typeof params>> = {
     ctx.progress.setTotal(items.length);
     ctx.progress.set({ processed: 0, mbidFound: 0, fuzzyFound: 0, notFound: 0, deferred: 0, requests: 0, cacheHits: 0 });
     if (items.length === 0) {
-      ctx.progress.setMessage('Every item has been looked up; `years --refresh` looks again.');
+      ctx.progress.setMessage('Every item has been looked up; Look Again in Years (or `years --refresh`) looks again.');
       return;
     }
     const net = openJobNetwork(ctx);

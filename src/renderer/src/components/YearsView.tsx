@@ -185,6 +185,14 @@ export function YearsView() {
           </button>
           <button
             type="button"
+            onClick={() => void actions.findYears(undefined, { refresh: true })}
+            disabled={running || nothing}
+            title="Looks up every year again and asks the services afresh instead of using their cached answers. Years you set stay."
+          >
+            Look Again
+          </button>
+          <button
+            type="button"
             className="primary"
             onClick={() => void actions.findYears()}
             disabled={running || nothing || stats?.pending === 0}

@@ -22,7 +22,7 @@ interface YearsStore {
     loadStats(): Promise<void>;
     setGrouping(grouping: YearGrouping): void;
     /** Starts a years run over a scope (a Library view) or everything. */
-    findYears(scope?: YearScope): Promise<void>;
+    findYears(scope?: YearScope, options?: { refresh?: boolean }): Promise<void>;
     /** Asks for a listening-history file (the system dialog, or the page's own prompt) and imports it. */
     importListens(): Promise<void>;
     importListensFrom(path: string): Promise<void>;
@@ -58,12 +58,12 @@ export const useYearsStore = create<YearsStore>()((set, get) => {
         }
       },
       setGrouping: (grouping) => set({ grouping }),
-      async findYears(scope) {
+      async findYears(scope, options) {
         // One run at a time: a second would only queue behind the first and find nothing left.
         const { ids, byId } = useJobsStore.getState();
         if (ids.some((id) => byId[id]?.kind === 'years' && !isFinished(byId[id]!.state))) return;
         try {
-          started(await api.findYears(scope));
+          started(await api.findYears(scope, options));
         } catch (err) {
           report(`Sleeve could not start finding release years: ${messageOf(err)}`);
         }
