@@ -25,6 +25,11 @@ function printSources(view: NetworkSettingsView, out: NodeJS.WritableStream): vo
     }
   }
   out.write(`\nUser-Agent: ${view.userAgent}\n`);
+  printKeys(view, out);
+}
+
+/** Which keys are set, never their values. */
+function printKeys(view: NetworkSettingsView, out: NodeJS.WritableStream): void {
   out.write(`Keys (kept in ${view.secretsLocation}):\n`);
   for (const secret of view.secrets) out.write(`  ${secret.name.padEnd(20)} ${secret.set ? 'set' : 'not set'}  (${secret.label})\n`);
 }
@@ -156,8 +161,7 @@ export const NETWORK_COMMANDS: Command[] = [
         out.stdout.write(`${JSON.stringify({ location: view.secretsLocation, secrets: view.secrets })}\n`);
         return 0;
       }
-      out.stdout.write(`Keys (kept in ${view.secretsLocation}):\n`);
-      for (const s of view.secrets) out.stdout.write(`  ${s.name.padEnd(20)} ${s.set ? 'set' : 'not set'}  (${s.label})\n`);
+      printKeys(view, out.stdout);
       return 0;
     },
   },
