@@ -122,9 +122,8 @@ describe('network layer against the fake services', () => {
 
   it('times out a hanging connection and defers the item', async () => {
     fakes.musicbrainz.switches.hang = {};
-    const started = Date.now();
     await expect(new MusicBrainzClient(network().http('musicbrainz')).lookupRecording(recordingIds[4]!)).rejects.toThrow(/no answer within 2 s/);
-    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(fakes.musicbrainz.stats.hung).toBeGreaterThan(0);
   }, 40_000);
 
   it('turns a malformed body into a clear error for that item alone', async () => {
