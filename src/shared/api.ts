@@ -1,3 +1,4 @@
+import type { AlbumDetail, AlbumListPage, AlbumListQuery, AlbumSummary, ArtCandidate, EnrichScope, EnrichStats } from './albums';
 import type { JobKindInfo, JobPriority, JobSnapshot } from './jobs';
 import type { AlbumPage, LibraryStats, Track, TrackPage, TrackQuery, YearScope, YearStats } from './library';
 import type { NetworkSettingsChange, NetworkSettingsView, SecretName, SourceName } from './network';
@@ -13,6 +14,12 @@ export interface AppInfo {
   libraryPath: string;
   /** Which shell serves the Api: the desktop app, the local web server or the CLI. */
   shell: 'electron' | 'web' | 'cli';
+  /**
+   * Where artwork thumbnails and images are served from: append
+   * 'thumb/<hash>' or 'image/<hash>'. A custom protocol in the desktop app, a
+   * path on the web server; both serve only the artwork cache.
+   */
+  artBaseUrl: string;
 }
 
 /**
@@ -59,6 +66,26 @@ export interface Api {
   setSecret(name: SecretName, value: string | null): Promise<NetworkSettingsView>;
   /** Forgets cached answers, of one source or all; returns how many. */
   clearHttpCache(source?: SourceName): Promise<number>;
+  /**
+   * Queues albums for enrichment (all, or a selection first) and starts the
+   * enrichment job. refresh matches again what was matched (a confirmed match
+   * and a chosen picture stay) and asks the services afresh.
+   */
+  enrich(scope?: EnrichScope, options?: { refresh?: boolean }): Promise<JobSnapshot>;
+  enrichStats(): Promise<EnrichStats>;
+  listAlbums(query: AlbumListQuery): Promise<AlbumListPage>;
+  /** An album with its tracks and, for one in review, its candidates side by side. */
+  albumDetail(id: number): Promise<AlbumDetail | null>;
+  /**
+   * Settles an album in review: applies one of its candidates (by index in
+   * AlbumDetail.candidates) as a confirmed match, or 'none' marks it not found.
+   */
+  resolveReview(albumId: number, choice: number | 'none'): Promise<AlbumSummary | null>;
+  artCandidates(albumId: number): Promise<ArtCandidate[]>;
+  /** Picks an album's picture; a choice made here is never replaced by a later run. */
+  chooseArt(albumId: number, candidateId: number): Promise<AlbumSummary | null>;
+  /** Takes the suggested picture for every album (or these) that has none chosen and no art of its own; returns how many. */
+  acceptSuggestedArt(albumIds?: number[]): Promise<number>;
   /** Live job updates; returns the unsubscribe function. */
   onJobUpdate(listener: (job: JobSnapshot) => void): () => void;
   /** The library's contents changed (a scan wrote tracks); at most a few times a second. */
@@ -88,6 +115,14 @@ export const API_METHODS: readonly ApiMethod[] = [
   'saveNetworkSettings',
   'setSecret',
   'clearHttpCache',
+  'enrich',
+  'enrichStats',
+  'listAlbums',
+  'albumDetail',
+  'resolveReview',
+  'artCandidates',
+  'chooseArt',
+  'acceptSuggestedArt',
 ];
 
 /** Events the app pushes to the renderer. */

@@ -42,6 +42,14 @@ export function createApi(transport: ApiTransport): Api {
     saveNetworkSettings: (change) => call('saveNetworkSettings', change),
     setSecret: (name, value) => call('setSecret', name, value),
     clearHttpCache: (source) => call('clearHttpCache', source),
+    enrich: (scope, options) => call('enrich', scope, options),
+    enrichStats: () => call('enrichStats'),
+    listAlbums: (query) => call('listAlbums', query),
+    albumDetail: (id) => call('albumDetail', id),
+    resolveReview: (albumId, choice) => call('resolveReview', albumId, choice),
+    artCandidates: (albumId) => call('artCandidates', albumId),
+    chooseArt: (albumId, candidateId) => call('chooseArt', albumId, candidateId),
+    acceptSuggestedArt: (albumIds) => call('acceptSuggestedArt', albumIds),
     onJobUpdate: (listener) =>
       transport.subscribe((event) => {
         if (event.event === 'jobUpdate') listener(event.data);

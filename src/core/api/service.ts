@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { API_METHODS, type Api, type ApiEvent, type ApiMethod, type AppInfo } from '../../shared/api';
+import { ALBUM_VIEWS, PRIORITY } from '../../shared/albums';
 import { TRACK_SORTS } from '../../shared/library';
+import { WorkQueue } from '../albums/queue';
+import { albumDetail, albumSummary, enrichStats, listAlbums, resolveReview } from '../albums/store';
+import { acceptSuggestedArt, chooseArt, listArtCandidates } from '../artwork/store';
+import { queueEnrichment } from '../albums/plan';
 import { SECRET_NAMES, SOURCE_NAMES } from '../../shared/network';
 import { ResponseCache } from '../net/cache';
 import { SourceSettingError } from '../net/config';
@@ -14,6 +19,10 @@ import { libraryStats, queryAlbums, queryTracks, setTrackYear, yearStats } from 
 
 const page = { offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() };
 const filter = z.string().max(500).optional();
+
+const id = z.number().int().positive();
+const albumIds = z.array(id).max(100_000);
+const enrichScope = z.object({ albumIds: albumIds.optional(), trackIds: albumIds.optional() });
 
 const yearScope = z.object({
   filter,
@@ -75,18 +84,32 @@ const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
   ]),
   setSecret: z.tuple([z.enum(SECRET_NAMES), z.string().max(4096).nullable()]),
   clearHttpCache: z.union([z.tuple([]), z.tuple([z.enum(SOURCE_NAMES).optional()])]),
+  enrich: z.union([
+    z.tuple([]),
+    z.tuple([enrichScope.nullish().transform((v) => v ?? undefined)]),
+    z.tuple([enrichScope.nullish().transform((v) => v ?? undefined), z.object({ refresh: z.boolean().optional() }).nullish().transform((v) => v ?? undefined)]),
+  ]),
+  enrichStats: z.tuple([]),
+  listAlbums: z.tuple([z.object({ view: z.enum(ALBUM_VIEWS).optional(), filter, ...page })]),
+  albumDetail: z.tuple([id]),
+  resolveReview: z.tuple([id, z.union([z.number().int().min(0).max(100), z.literal('none')])]),
+  artCandidates: z.tuple([id]),
+  chooseArt: z.tuple([id, id]),
+  acceptSuggestedArt: z.union([z.tuple([]), z.tuple([albumIds.nullish().transform((v) => v ?? undefined)])]),
 };
 
 /** What only some shells can do: the desktop app has a folder dialog, a browser tab does not. */
 export interface ShellHooks {
   pickFolders?: () => Promise<string[] | null>;
   pickListensFile?: () => Promise<string | null>;
+  /** Where the page loads artwork from: the desktop app's custom protocol; the web server's /art/ by default. */
+  artBaseUrl?: string;
   /** Where keys and tokens are kept: safeStorage in the desktop app, a 0600 file headless. */
   secrets?: SecretStore;
 }
 
 /** Jobs whose progress means the library's rows changed. */
-const WRITES_LIBRARY = new Set(['scan', 'years', 'import-listens']);
+const WRITES_LIBRARY = new Set(['scan', 'years', 'import-listens', 'enrich']);
 const LIBRARY_CHANGE_EVERY_MS = 500;
 
 /** A request a shell could not serve, with a message safe to show the user. */
@@ -105,12 +128,12 @@ export interface ApiService {
 export function createApiService(
   manager: JobManager,
   db: Library,
-  info: Omit<AppInfo, 'shell'>,
+  info: Omit<AppInfo, 'shell' | 'artBaseUrl'>,
   shell: AppInfo['shell'],
   hooks: ShellHooks = {},
 ): ApiService {
   const handlers: { [M in ApiMethod]: (...args: Parameters<Api[M]>) => ReturnType<Api[M]> } = {
-    appInfo: async () => ({ ...info, shell }),
+    appInfo: async () => ({ ...info, artBaseUrl: hooks.artBaseUrl ?? '/art/', shell }),
     listJobKinds: async () => listJobKinds(),
     listJobs: async (limit) => manager.list(limit),
     startJob: async (request) => manager.start(request),
@@ -146,6 +169,34 @@ export function createApiService(
       return networkSettingsView(db, hooks.secrets);
     },
     clearHttpCache: async (source) => new ResponseCache(db).clear(source),
+    enrich: async (scope, options) => {
+      // One enrichment job at a time: one already running takes the new albums from the queue, most urgent first.
+      const running = manager.list(50).find((j) => j.kind === 'enrich' && (j.state === 'running' || j.state === 'queued'));
+      if (running && !options?.refresh) {
+        queueEnrichment(db, { scope });
+        return running;
+      }
+      return manager.start({
+        kind: 'enrich',
+        params: { ...(scope ? { scope } : {}), ...(options?.refresh ? { refresh: true, network: { noCache: true } } : {}) },
+        priority: 'user',
+      });
+    },
+    enrichStats: async () => enrichStats(db),
+    listAlbums: async (query) => listAlbums(db, query),
+    albumDetail: async (albumId) => albumDetail(db, albumId),
+    resolveReview: async (albumId, choice) => {
+      if (!resolveReview(db, albumId, choice)) throw new ApiRequestError('That album is not waiting for review, or has no such candidate.');
+      // The release now known leads to its cover art: look again, ahead of any backfill.
+      new WorkQueue(db).enqueue('artwork', [albumId], PRIORITY.user, { refresh: true });
+      return albumSummary(db, albumId);
+    },
+    artCandidates: async (albumId) => listArtCandidates(db, albumId),
+    chooseArt: async (albumId, candidateId) => {
+      if (!chooseArt(db, albumId, candidateId, 'user')) throw new ApiRequestError('That picture is not one of the album’s candidates.');
+      return albumSummary(db, albumId);
+    },
+    acceptSuggestedArt: async (ids) => acceptSuggestedArt(db, ids),
   };
   return {
     async call(method, args) {

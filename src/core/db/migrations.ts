@@ -167,6 +167,107 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX listens_by_year_state ON listens (year_state);
     `,
   },
+  {
+    version: 5,
+    description: 'albums, their matches and artwork, and the enrichment work queue',
+    sql: `
+      -- An album is a group of tracks (by release id, else folder, album tag
+      -- and album artist, else folder). A row outlives its tracks, so a match
+      -- the user confirmed and an artwork choice are never lost to a rescan.
+      CREATE TABLE albums (
+        id                   INTEGER PRIMARY KEY,
+        group_key            TEXT    NOT NULL UNIQUE,
+        title                TEXT,
+        artist               TEXT,
+        folder               TEXT    NOT NULL,
+        track_count          INTEGER NOT NULL DEFAULT 0,
+        year                 INTEGER,
+        created_at           INTEGER NOT NULL,
+        -- match_state: NULL (not tried), matched, review, notFound, deferred.
+        match_state          TEXT,
+        match_source         TEXT,
+        match_score          REAL,
+        match_confirmed      INTEGER NOT NULL DEFAULT 0,
+        match_id             TEXT,
+        mb_release_id        TEXT,
+        mb_release_group_id  TEXT,
+        match_candidates     TEXT,
+        matched_at           INTEGER,
+        -- art_state: NULL (not looked for), done, deferred. The choice is a
+        -- content hash: the same picture from a later run is the same choice.
+        art_state            TEXT,
+        art_checked_at       INTEGER,
+        art_choice           TEXT,
+        art_chosen_by        TEXT CHECK (art_chosen_by IN ('default', 'user', 'bulk'))
+      );
+      CREATE INDEX albums_by_match_state ON albums (match_state);
+      CREATE INDEX albums_by_artist ON albums (artist COLLATE NOCASE, title COLLATE NOCASE);
+
+      ALTER TABLE tracks ADD COLUMN album_id INTEGER REFERENCES albums (id);
+      CREATE INDEX tracks_by_album_id ON tracks (album_id);
+
+      -- What enrichment found for a track: kept apart from the tags the file
+      -- has, so write-back can show old against new.
+      CREATE TABLE track_matches (
+        track_id            INTEGER PRIMARY KEY REFERENCES tracks (id) ON DELETE CASCADE,
+        album_id            INTEGER NOT NULL REFERENCES albums (id),
+        source              TEXT    NOT NULL,
+        score               REAL,
+        mb_recording_id     TEXT,
+        mb_track_id         TEXT,
+        mb_release_id       TEXT,
+        mb_release_group_id TEXT,
+        mb_artist_ids       TEXT,
+        mb_album_artist_ids TEXT,
+        title               TEXT,
+        artist              TEXT,
+        album_artist        TEXT,
+        album               TEXT,
+        track_no            INTEGER,
+        disc_no             INTEGER,
+        isrc                TEXT,
+        genres              TEXT,
+        matched_at          INTEGER NOT NULL
+      );
+      CREATE INDEX track_matches_by_album ON track_matches (album_id);
+
+      -- Every picture found for an album; the image and its thumbnail live
+      -- in the artwork cache under content_hash.
+      CREATE TABLE art_candidates (
+        id            INTEGER PRIMARY KEY,
+        album_id      INTEGER NOT NULL REFERENCES albums (id),
+        source        TEXT    NOT NULL,
+        ref           TEXT    NOT NULL,
+        content_hash  TEXT    NOT NULL,
+        mime          TEXT    NOT NULL,
+        width         INTEGER NOT NULL,
+        height        INTEGER NOT NULL,
+        bytes         INTEGER NOT NULL,
+        fingerprint   TEXT,
+        front         INTEGER NOT NULL DEFAULT 1,
+        fetched_at    INTEGER NOT NULL,
+        UNIQUE (album_id, source, ref)
+      );
+      CREATE INDEX art_candidates_by_hash ON art_candidates (content_hash);
+
+      -- The durable queue behind enrichment. One row per album and stage, so
+      -- asking again only raises the priority (0 user, 1 new import, 2 backfill).
+      CREATE TABLE work_queue (
+        id           INTEGER PRIMARY KEY,
+        stage        TEXT    NOT NULL CHECK (stage IN ('match', 'artwork')),
+        album_id     INTEGER NOT NULL REFERENCES albums (id),
+        priority     INTEGER NOT NULL,
+        state        TEXT    NOT NULL CHECK (state IN ('queued', 'running', 'done', 'deferred', 'failed')),
+        refresh      INTEGER NOT NULL DEFAULT 0,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        enqueued_at  INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        error        TEXT,
+        UNIQUE (stage, album_id)
+      );
+      CREATE INDEX work_queue_next ON work_queue (stage, state, priority, id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,4 +1,5 @@
 import { countJob } from '../pipelines/count';
+import { enrichJob } from '../pipelines/enrich';
 import { checkSourcesJob } from '../pipelines/check-sources';
 import { importListensJob } from '../pipelines/import-listens';
 import { scanJob } from '../pipelines/scan';
@@ -16,4 +17,5 @@ export function registerJobKinds(): void {
   registerJob(checkSourcesJob);
   registerJob(yearsJob);
   registerJob(importListensJob);
+  registerJob(enrichJob);
 }

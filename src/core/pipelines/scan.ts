@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { PRIORITY } from '../../shared/albums';
+import { groupAlbums } from '../albums/group';
+import { WorkQueue } from '../albums/queue';
 import type { JobDefinition } from '../jobs/types';
 import { crawl } from '../scan/crawl';
 import { isAudioPath } from '../scan/formats';
@@ -187,6 +190,13 @@ export const scanJob: JobDefinition<z.infer<typeof params>> = {
       })();
       progress.add('missing', writer.markMissing(gone, now));
     }
+    // 5. Albums: new ones are queued for enrichment ahead of any backfill, so the
+    // next enrichment run (or the one running now) matches them first.
+    progress.setMessage('Grouping albums…');
+    const albums = groupAlbums(db, now);
+    const queue = new WorkQueue(db);
+    queue.enqueue('match', albums.created, PRIORITY.import);
+    queue.enqueue('artwork', albums.created, PRIORITY.import);
     progress.setMessage(null);
   },
 };

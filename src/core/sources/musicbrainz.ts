@@ -37,6 +37,8 @@ export interface MbTrackRecording {
   title: string;
   lengthMs: number | null;
   firstReleaseDate: MbDate | null;
+  /** With inc=isrcs on a release lookup. */
+  isrcs: string[];
 }
 
 export interface MbTrack {
@@ -48,6 +50,8 @@ export interface MbTrack {
   title: string;
   lengthMs: number | null;
   recording: MbTrackRecording | null;
+  /** The track's own credit (a compilation's differs from the release's); empty when not asked for. */
+  artistCredit: MbArtistCredit[];
 }
 
 export interface MbMedium {
@@ -105,6 +109,8 @@ export interface MbRelease {
   media: MbMedium[];
   /** Lookups only; searches do not say. */
   coverArtArchive: MbCoverArtArchive | null;
+  /** With inc=genres: the release's genres, most voted first. */
+  genres: string[];
   score?: number;
 }
 
@@ -203,6 +209,7 @@ const trackRecordingSchema = z
     title: z.string(),
     length: optNumber,
     'first-release-date': mbDate,
+    isrcs: stringList,
   })
   .transform(
     (r): MbTrackRecording => ({
@@ -210,6 +217,7 @@ const trackRecordingSchema = z
       title: r.title,
       lengthMs: r.length,
       firstReleaseDate: r['first-release-date'],
+      isrcs: r.isrcs,
     }),
   );
 
@@ -220,7 +228,13 @@ const trackSchema = z.object({
   title: z.string(),
   length: optNumber,
   recording: trackRecordingSchema.nullish(),
+  'artist-credit': artistCreditSchema,
 });
+
+const genresSchema = z
+  .array(z.object({ name: z.string(), count: optNumber }))
+  .nullish()
+  .transform((g) => [...(g ?? [])].sort((a, b) => (b.count ?? 0) - (a.count ?? 0)).map((x) => x.name));
 
 const mediumSchema = z
   .object({
@@ -249,6 +263,7 @@ const mediumSchema = z
         title: t.title,
         lengthMs: t.length,
         recording: t.recording ?? null,
+        artistCredit: t['artist-credit'],
       })),
     };
   });
@@ -352,6 +367,7 @@ export const releaseSchema = z
     'release-group': releaseGroupRefSchema.nullish(),
     media: mediaSchema,
     'cover-art-archive': coverArtArchiveSchema.nullish(),
+    genres: genresSchema,
     score,
   })
   .transform((r): MbRelease => {
@@ -373,6 +389,7 @@ export const releaseSchema = z
         releaseGroup: r['release-group'] ?? null,
         media: r.media,
         coverArtArchive: r['cover-art-archive'] ?? null,
+        genres: r.genres,
       },
       r.score,
     );

@@ -38,9 +38,9 @@ export function fillLibraryFromCatalog(db: Library, catalog: Catalog, options: C
   const random = () => rng.next();
   const out: CatalogTrack[] = [];
   const insert = db.prepare(
-    `INSERT INTO tracks (path, folder, size, mtime_ms, status, title, artist, album, album_artist, track_no, duration_ms,
+    `INSERT INTO tracks (path, folder, size, mtime_ms, status, title, artist, album, album_artist, track_no, disc_no, duration_ms,
        tag_year, year, year_source, mb_recording_id, mb_release_id, first_seen, last_seen)
-     VALUES (@path, @folder, 1, 0, 'ok', @title, @artist, @album, @albumArtist, @trackNo, @durationMs,
+     VALUES (@path, @folder, 1, 0, 'ok', @title, @artist, @album, @albumArtist, @trackNo, @discNo, @durationMs,
        @tagYear, @tagYear, CASE WHEN @tagYear IS NULL THEN NULL ELSE 'tag' END, @recordingId, @releaseId, 0, 0)`,
   );
   const creditText = (credit: Array<{ name: string; joinphrase: string }>) => credit.map((c) => `${c.name}${c.joinphrase}`).join('');
@@ -82,6 +82,7 @@ export function fillLibraryFromCatalog(db: Library, catalog: Catalog, options: C
             album,
             albumArtist,
             trackNo: track.position,
+            discNo: release.media.length > 1 ? medium.position : null,
             durationMs: track.length === null ? null : track.length + Math.round((random() - 0.5) * 2000),
             tagYear: yearOf(release.date),
             recordingId: tagged ? track.recordingId : null,
