@@ -4,6 +4,7 @@ import type { SleeveCore } from '../core/app';
 import { failuresSince, iterateTracks } from '../core/library/queries';
 import { formatDuration } from '../shared/format';
 import { summaryLine } from './progress-line';
+import { ALBUM_COMMANDS } from './album-commands';
 import { NETWORK_COMMANDS } from './network-commands';
 import { NETWORK_OPTIONS, NETWORK_USAGE, networkParamsFromFlags } from './network-options';
 import { runJobInForeground, type JobOutput } from './run-job';
@@ -160,6 +161,7 @@ export const COMMANDS: Command[] = [
       return 0;
     },
   },
+  ...ALBUM_COMMANDS,
   ...NETWORK_COMMANDS,
 ];
 

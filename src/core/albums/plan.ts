@@ -7,6 +7,7 @@ export interface EnrichRequest {
   scope?: { albumIds?: number[]; trackIds?: number[] };
   refresh?: boolean;
   noArtwork?: boolean;
+  artworkOnly?: boolean;
 }
 
 /**
@@ -21,12 +22,12 @@ export function queueEnrichment(db: Library, options: EnrichRequest): { match: n
   if (options.scope) {
     const ids = albumIdsOf(db, options.scope);
     return {
-      match: queue.enqueue('match', ids, PRIORITY.user, { refresh }),
+      match: options.artworkOnly ? 0 : queue.enqueue('match', ids, PRIORITY.user, { refresh }),
       artwork: options.noArtwork ? 0 : queue.enqueue('artwork', ids, PRIORITY.user, { refresh }),
     };
   }
   queue.retryDeferred();
-  const match = queue.enqueue('match', albumsToMatch(db, refresh), PRIORITY.backfill, { refresh });
+  const match = options.artworkOnly ? 0 : queue.enqueue('match', albumsToMatch(db, refresh), PRIORITY.backfill, { refresh });
   const withoutArt = options.noArtwork
     ? []
     : (db.prepare(`SELECT id FROM albums WHERE track_count > 0 AND (${refresh ? '1' : 'art_state IS NULL'}) ORDER BY id`).all() as Array<{ id: number }>).map((r) => r.id);

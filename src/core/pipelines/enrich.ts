@@ -30,6 +30,8 @@ const params = z.object({
   refresh: z.boolean().optional(),
   /** Skip the artwork stage (matching only). */
   noArtwork: z.boolean().optional(),
+  /** Only the artwork stage: pictures for albums as they are matched now. */
+  artworkOnly: z.boolean().optional(),
   /** Albums whose artwork is gathered at once; each asks every source in parallel. */
   artworkConcurrency: z.number().int().min(1).max(16).optional(),
 });
@@ -68,6 +70,7 @@ export const enrichJob: JobDefinition<EnrichParams> = {
     if (grouped.created.length > 0) queue.enqueue('match', grouped.created, PRIORITY.backfill);
     queueEnrichment(db, ctx.params);
     const waiting = queue.counts();
+    if (ctx.params.artworkOnly) waiting.match.queued = 0;
     ctx.progress.setTotal(waiting.match.queued);
     ctx.progress.setMessage(null);
     if (waiting.match.queued === 0 && waiting.artwork.queued === 0) {
@@ -81,7 +84,7 @@ export const enrichJob: JobDefinition<EnrichParams> = {
     const discogs = discogsToken ? new DiscogsClient(net.http('discogs'), discogsToken) : null;
 
     let matchDone = false;
-    const matching = runMatchLane(ctx, queue, new MatchLane(ctx, queue, { musicbrainz, theaudiodb, discogs })).finally(() => {
+    const matching = (ctx.params.artworkOnly ? Promise.resolve() : runMatchLane(ctx, queue, new MatchLane(ctx, queue, { musicbrainz, theaudiodb, discogs }))).finally(() => {
       matchDone = true;
     });
     const artwork = ctx.params.noArtwork
