@@ -346,12 +346,16 @@ export class AlbumMatcher {
     if (ranked.length > 0) {
       await scoreAt(0);
       const leader = fullyScored[0];
-      if (leader && leader.candidate.score >= this.threshold + this.margin) {
-        // A sure fit: the others could only tie it by being the same tracklist.
+      // A rival is a release of another release group that the search rates as highly: the
+      // same songs under another name or label, which only a person can tell apart.
+      const groupOf = (r: MbRelease) => r.releaseGroup?.id ?? r.id;
+      const rivals = ranked.slice(1).filter((r) => groupOf(r.release) !== groupOf(ranked[0]!.release) && r.score >= ranked[0]!.score - this.margin);
+      if (leader && leader.candidate.score >= this.threshold + this.margin && rivals.length === 0) {
+        // A sure fit, and the runners-up are editions of the same album.
         return this.matched(leader.candidate, leader.placements);
       }
-      // The leader does not fit well enough on its own: look at the next ones before deciding.
-      for (let i = 1; i < Math.min(ranked.length, REVIEW_CANDIDATES); i++) await scoreAt(i);
+      const next = [...new Set([...rivals.map((r) => ranked.indexOf(r)), 1, 2])].filter((i) => i > 0 && i < ranked.length);
+      for (const i of next.slice(0, REVIEW_CANDIDATES - 1)) await scoreAt(i);
       fullyScored.sort((a, b) => b.candidate.score - a.candidate.score || a.candidate.id.localeCompare(b.candidate.id));
       const [best, second] = fullyScored;
       if (best) {
