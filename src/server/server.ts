@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiEvent } from '../shared/api';
 import type { RpcRequest, RpcServerMessage } from '../shared/rpc';
 import type { SleeveCore } from '../core/app';
+import { artworkCacheDir, resolveArtworkRequest } from '../core/artwork/serve';
 import { packageRoot } from '../core/version';
 import { authenticate, isAllowedHost, isAllowedOrigin, TOKEN_COOKIE } from './auth';
 import { contentType, resolveStaticFile } from './static';
@@ -25,6 +26,8 @@ export interface WebServer {
 }
 
 export const API_PATH = '/api';
+/** Artwork from the cache: ART_PATH + 'thumb/<hash>' or 'image/<hash>'. */
+export const ART_PATH = '/art/';
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 const CSP = [
@@ -50,6 +53,8 @@ function plain(res: http.ServerResponse, status: number, text: string): void {
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { core, staticDir, token } = options;
   let port = options.port;
+  // better-sqlite3 knows the file it opened; the cache lives beside it.
+  const artDir = artworkCacheDir(core.db.name);
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -72,6 +77,21 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         'Cache-Control': 'no-store',
       });
       return res.end();
+    }
+    // The raw path, not url.pathname: the URL parser would resolve '..' and '%2e%2e' before they could be refused.
+    const rawPath = (req.url ?? '/').split('?')[0]!;
+    if (rawPath.startsWith(ART_PATH)) {
+      const art = resolveArtworkRequest(artDir, rawPath.slice(ART_PATH.length));
+      if (!art) return plain(res, 404, 'No such artwork.');
+      res.writeHead(200, {
+        'Content-Type': art.contentType,
+        'X-Content-Type-Options': 'nosniff',
+        // Named by content hash: the bytes behind a URL never change.
+        'Cache-Control': 'private, max-age=31536000, immutable',
+      });
+      if (req.method === 'HEAD') return res.end();
+      fs.createReadStream(art.file).on('error', () => res.destroy()).pipe(res);
+      return;
     }
     const file = resolveStaticFile(staticDir, url.pathname) ?? resolveStaticFile(staticDir, '/index.html');
     if (!file) return plain(res, 503, `The web UI is not built (${staticDir} has no index.html). Run 'npm run build' first.`);

@@ -216,7 +216,7 @@ async function runArtworkLane(
         queue.release(item);
         return;
       }
-      saveArtCandidates(db, item.albumId, result.candidates, { deferred: result.deferred });
+      saveArtCandidates(db, item.albumId, result.candidates, { deferred: result.deferred, answered: result.answered });
       if (result.candidates.length > 0) ctx.progress.add('artworkFound');
       for (const message of result.errors.slice(0, 3)) ctx.log.warn(message);
       queue.finish(item, result.deferred ? 'deferred' : 'done');

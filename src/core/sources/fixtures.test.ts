@@ -117,7 +117,7 @@ const cases: Record<string, Case> = {
     // Search media list only the matching track, numbered from the track offset.
     expect(release.media[0]).toMatchObject({ position: 1, format: 'CD', trackCount: 14 });
     expect(release.media[0]!.tracks).toEqual([
-      { id: 'df927da0-bd6a-315c-adcd-e19b431462e5', position: 2, number: '2', title: 'Burn the Witch', lengthMs: 285546, recording: null },
+      { id: 'df927da0-bd6a-315c-adcd-e19b431462e5', position: 2, number: '2', title: 'Burn the Witch', lengthMs: 285546, recording: null, artistCredit: [] },
     ]);
     const radiohead = page.items.find((r) => r.artistCredit[0]?.name === 'Radiohead')!;
     expect(radiohead.id.startsWith('12319bfb')).toBe(true);
@@ -234,7 +234,8 @@ const cases: Record<string, Case> = {
       number: 'A2',
       title: 'Paranoid Android',
       lengthMs: 383493,
-      recording: { id: '9f9cf187-d6f9-437f-9d98-d59cdbd52757', title: 'Paranoid Android', lengthMs: 383813, firstReleaseDate: '1997-05-21' },
+      recording: { id: '9f9cf187-d6f9-437f-9d98-d59cdbd52757', title: 'Paranoid Android', lengthMs: 383813, firstReleaseDate: '1997-05-21', isrcs: [] },
+      artistCredit: [],
     });
     expect(medium.tracks.map((t) => t.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   },

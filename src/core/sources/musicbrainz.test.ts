@@ -167,7 +167,8 @@ describe('MusicBrainzClient lookups', () => {
       number: '1',
       title: 'T',
       lengthMs: null,
-      recording: { id: mbid(13), title: 'T', lengthMs: null, firstReleaseDate: null },
+      recording: { id: mbid(13), title: 'T', lengthMs: null, firstReleaseDate: null, isrcs: [] },
+      artistCredit: [],
     });
     expect(release!.coverArtArchive).toEqual({ front: true, back: false, count: 2, artwork: true, darkened: false });
   });

@@ -2,7 +2,8 @@
  * Fake Cover Art Archive with its archive.org redirect chain, all on one
  * server: /release/{mbid} → 307 /download/mbid-{mbid}/index.json (archive.org)
  * → 302 /ia801203/29/items/mbid-{mbid}/index.json (an ia*.us.archive.org
- * node) → 200 index JSON; images take the same two hops to real JPEG bytes.
+ * node) → 200 index JSON; images take the same two hops to real JPEG bytes,
+ * a picture of its own per release image (its sizes are the same picture).
  * Error bodies are the captured text/html pages.
  */
 import type { Catalog, CoverImage, Release } from './catalog';
@@ -111,7 +112,8 @@ export function coverArtHandler(catalog: Catalog): FakeHandler {
         return text(404, '<html><body><h1>File not found</h1></body></html>\n', 'text/html');
       }
       const size: CoverSize = m[2] === undefined ? 'original' : (Number(m[2]) as CoverSize);
-      const bytes = await coverImageBytes(size);
+      // One picture per release image, the same at every size.
+      const bytes = await coverImageBytes(size, `${releaseId}/${m[1]}`);
       return { status: 200, headers: { 'Content-Type': bytes.contentType, 'Cache-Control': 'max-age=21600' }, body: bytes.body };
     }
 

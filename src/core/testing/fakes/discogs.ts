@@ -2,13 +2,23 @@
  * Fake Discogs API: /database/search (token required), /releases/{id},
  * /masters/{id}, with the X-Discogs-Ratelimit headers of a 60-second moving
  * window (60 requests authenticated, 25 anonymous) and Discogs' JSON errors.
+ * Image URLs (release and master covers, artist and label thumbnails) point
+ * at this server's /images/discogs/, standing in for i.discogs.com, and are
+ * served as real JPEGs, a picture of their own per release or master; like
+ * the CDN they do not count against the API's rate limit.
  */
 import type { Catalog, DiscogsArtistRef, DiscogsMaster, DiscogsRelease } from './catalog';
 import { analyze } from './lucene';
-import { json, startFakeServer, type FakeHandler, type FakeRequest, type FakeResponse, type FakeServer, type FakeSwitches, type MatchInfo, type RateLimitSwitch } from './server';
+import { fakeImageBytes } from './images';
+import { defaultRouteOf, json, startFakeServer, text, type FakeHandler, type FakeRequest, type FakeResponse, type FakeServer, type FakeSwitches, type MatchInfo, type RateLimitSwitch } from './server';
 
 const API = 'https://api.discogs.com';
 const WEB = 'https://www.discogs.com';
+const IMAGE_PATH = '/images/discogs';
+const PRIMARY_PX = 600;
+const THUMB_PX = 150;
+const isImage = (request: Pick<MatchInfo, 'path'>) => request.path.startsWith(`${IMAGE_PATH}/`);
+const imageUrl = (baseUrl: string, file: string) => `${baseUrl}${IMAGE_PATH}/${file}`;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The token a request carries: 'Authorization: Discogs token=…', key/secret, or ?token=. */
@@ -31,6 +41,8 @@ export function discogsRateLimit(reject = false): RateLimitSwitch {
     body: JSON.stringify({ message: 'You are making requests too quickly.' }),
     contentType: 'application/json',
     bucket: (request) => (discogsToken(request) ? { key: 'authenticated', limit: 60 } : { key: 'anonymous', limit: 25 }),
+    // Images come from the CDN, which has no such limit.
+    match: (request) => !isImage(request),
   };
 }
 
@@ -49,7 +61,7 @@ function releasedFormatted(released: string): string {
   return d ? `${Number(d).toString().padStart(2, '0')} ${month} ${y}` : `${month} ${y}`;
 }
 
-function artistsJson(artists: DiscogsArtistRef[]) {
+function artistsJson(artists: DiscogsArtistRef[], baseUrl: string) {
   return artists.map((a) => ({
     name: a.name,
     anv: a.anv,
@@ -58,16 +70,16 @@ function artistsJson(artists: DiscogsArtistRef[]) {
     tracks: '',
     id: a.id,
     resource_url: `${API}/artists/${a.id}`,
-    thumbnail_url: `https://i.discogs.com/fake/A-${a.id}.jpeg`,
+    thumbnail_url: imageUrl(baseUrl, `A-${a.id}.jpeg`),
   }));
 }
 
 const artistsSort = (artists: DiscogsArtistRef[]) =>
   artists.map((a, i) => a.name + (i === artists.length - 1 ? '' : a.join ? ` ${a.join} ` : ', ')).join('');
 
-function images(kind: 'R' | 'M', id: number) {
-  const uri = `https://i.discogs.com/fake/${kind}-${id}-primary.jpeg`;
-  return [{ type: 'primary', uri, resource_url: uri, uri150: `https://i.discogs.com/fake/${kind}-${id}-150.jpeg`, width: 600, height: 600 }];
+function images(kind: 'R' | 'M', id: number, baseUrl: string) {
+  const uri = imageUrl(baseUrl, `${kind}-${id}-primary.jpeg`);
+  return [{ type: 'primary', uri, resource_url: uri, uri150: imageUrl(baseUrl, `${kind}-${id}-150.jpeg`), width: PRIMARY_PX, height: PRIMARY_PX }];
 }
 
 export function discogsReleaseJson(release: DiscogsRelease, baseUrl: string): Record<string, unknown> {
@@ -77,7 +89,7 @@ export function discogsReleaseJson(release: DiscogsRelease, baseUrl: string): Re
     year: release.year,
     resource_url: `${baseUrl}/releases/${release.id}`,
     uri: `${WEB}/release/${release.id}-${slug(`${release.artists.map((a) => a.name).join(' ')} ${release.title}`)}`,
-    artists: artistsJson(release.artists),
+    artists: artistsJson(release.artists, baseUrl),
     artists_sort: artistsSort(release.artists),
     labels: release.labels.map((l) => ({
       name: l.name,
@@ -86,7 +98,7 @@ export function discogsReleaseJson(release: DiscogsRelease, baseUrl: string): Re
       entity_type_name: 'Label',
       id: l.id,
       resource_url: `${API}/labels/${l.id}`,
-      thumbnail_url: `https://i.discogs.com/fake/L-${l.id}.jpeg`,
+      thumbnail_url: imageUrl(baseUrl, `L-${l.id}.jpeg`),
     })),
     series: [],
     companies: release.labels.map((l) => ({
@@ -96,7 +108,7 @@ export function discogsReleaseJson(release: DiscogsRelease, baseUrl: string): Re
       entity_type_name: 'Published By',
       id: l.id + 500_000,
       resource_url: `${API}/labels/${l.id + 500_000}`,
-      thumbnail_url: `https://i.discogs.com/fake/L-${l.id + 500_000}.jpeg`,
+      thumbnail_url: imageUrl(baseUrl, `L-${l.id + 500_000}.jpeg`),
     })),
     formats: release.formats,
     data_quality: 'Correct',
@@ -131,8 +143,8 @@ export function discogsReleaseJson(release: DiscogsRelease, baseUrl: string): Re
     styles: release.styles,
     tracklist: release.tracklist.map((t) => ({ position: t.position, type_: 'track', title: t.title, duration: t.duration })),
     extraartists: [{ name: 'Fake Engineer', anv: '', join: '', role: 'Engineer', tracks: '', id: 78275, resource_url: `${API}/artists/78275` }],
-    images: images('R', release.id),
-    thumb: `https://i.discogs.com/fake/R-${release.id}-150.jpeg`,
+    images: images('R', release.id, baseUrl),
+    thumb: imageUrl(baseUrl, `R-${release.id}-150.jpeg`),
     estimated_weight: 85 * Math.max(1, release.formats.length),
     blocked_from_sale: false,
     is_offensive: false,
@@ -154,12 +166,12 @@ export function discogsMasterJson(master: DiscogsMaster, catalog: Catalog, baseU
     most_recent_release_url: `${baseUrl}/releases/${latest.id}`,
     num_for_sale: master.id % 13,
     lowest_price: 2.5 + (master.id % 9),
-    images: images('M', master.id),
+    images: images('M', master.id, baseUrl),
     genres: master.genres,
     styles: master.styles,
     year: master.year,
     tracklist: master.tracklist.map((t) => ({ position: t.position, type_: 'track', title: t.title, duration: t.duration })),
-    artists: artistsJson(master.artists),
+    artists: artistsJson(master.artists, baseUrl),
     title: master.title,
     data_quality: 'Correct',
     videos: [],
@@ -252,8 +264,8 @@ function searchResult(entry: SearchEntry, baseUrl: string): Record<string, unkno
     uri: `/${entry.type}/${entry.id}-${slug(`${entry.artist} ${entry.title}`)}`,
     catno: entry.catnos[0] ?? '',
     title: `${entry.artist} - ${entry.title}`,
-    thumb: `https://i.discogs.com/fake/${entry.type === 'master' ? 'M' : 'R'}-${entry.id}-150.jpeg`,
-    cover_image: `https://i.discogs.com/fake/${entry.type === 'master' ? 'M' : 'R'}-${entry.id}-primary.jpeg`,
+    thumb: imageUrl(baseUrl, `${entry.type === 'master' ? 'M' : 'R'}-${entry.id}-150.jpeg`),
+    cover_image: imageUrl(baseUrl, `${entry.type === 'master' ? 'M' : 'R'}-${entry.id}-primary.jpeg`),
     resource_url: `${baseUrl}/${path}/${entry.id}`,
     community: { want: 20 + (entry.id % 90), have: 100 + (entry.id % 400) },
   });
@@ -332,7 +344,22 @@ export function discogsHandler(catalog: Catalog, options: DiscogsOptions = {}): 
     });
   };
 
+  const image = async (request: FakeRequest): Promise<FakeResponse> => {
+    const notFound = text(404, '<html><body><h1>404 Not Found</h1></body></html>\n', 'text/html');
+    const m = /^\/images\/discogs\/([RMAL])-(\d+)(?:-(primary|150))?\.jpeg$/.exec(request.path);
+    if (!m || (request.method !== 'GET' && request.method !== 'HEAD')) return notFound;
+    const [, kind, rawId, variant] = m;
+    const id = Number(rawId);
+    const known =
+      kind === 'R' ? catalog.discogs.releases.has(id) : kind === 'M' ? catalog.discogs.masters.has(id) : variant === undefined;
+    if (!known || ((kind === 'R' || kind === 'M') && variant === undefined)) return notFound;
+    // The primary and its 150 px thumbnail are one picture.
+    const bytes = await fakeImageBytes(`discogs:${kind}-${id}`, variant === 'primary' ? PRIMARY_PX : THUMB_PX);
+    return { status: 200, headers: { 'Content-Type': bytes.contentType, 'Cache-Control': 'public, max-age=31536000' }, body: bytes.body };
+  };
+
   return (request) => {
+    if (isImage(request)) return image(request);
     const headers: Record<string, string> = {};
     if (request.rate) {
       headers['X-Discogs-Ratelimit'] = String(request.rate.limit);
@@ -365,9 +392,14 @@ export function discogsHandler(catalog: Catalog, options: DiscogsOptions = {}): 
   };
 }
 
+export function discogsRouteOf(method: string, url: URL): string {
+  return url.pathname.startsWith(`${IMAGE_PATH}/`) ? `${IMAGE_PATH}/:file` : defaultRouteOf(method, url);
+}
+
 export function startDiscogs(catalog: Catalog, options: DiscogsOptions = {}): Promise<FakeServer> {
   return startFakeServer(discogsHandler(catalog, options), {
     seed: `discogs:${options.seed ?? 1}`,
+    routeOf: discogsRouteOf,
     switches: { rateLimit: discogsRateLimit(false), ...options.switches },
   });
 }

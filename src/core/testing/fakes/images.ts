@@ -1,13 +1,15 @@
 /**
- * Real image bytes for the fake Cover Art Archive: one solid-colour JPEG per
- * size, made once by ffmpeg into a temp cache shared by test processes. If
- * ffmpeg is missing, a valid PNG is built with zlib so the fakes still work.
+ * Real image bytes for the fake image hosts (the Cover Art Archive's
+ * archive.org nodes, TheAudioDB's and Discogs' CDNs). Each picture is keyed
+ * (a release's image, an album, a source) and drawn from a hash of the key:
+ * a background and a square in its own colours and place, so fingerprints
+ * tell pictures apart, while the sizes of one key are the same picture.
+ * Made with sharp on demand and memoised; if sharp fails, a solid PNG built
+ * with zlib stands in.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import zlib from 'node:zlib';
+import sharp from 'sharp';
+import { Prng } from './prng';
 
 export type CoverSize = 'original' | 250 | 500 | 1200;
 
@@ -18,10 +20,32 @@ export interface CoverImageBytes {
   height: number;
 }
 
-const PIXELS: Record<string, number> = { original: 1000, 250: 250, 500: 500, 1200: 1200 };
-const COLOURS: Record<string, [number, number, number]> = { original: [0x33, 0x66, 0xaa], 250: [0xaa, 0x33, 0x66], 500: [0x66, 0xaa, 0x33], 1200: [0x99, 0x77, 0x22] };
-const CACHE_DIR = path.join(os.tmpdir(), 'sleeve-fake-coverart-v1');
+type Rgb = [number, number, number];
+
+const COVER_PIXELS: Record<string, number> = { original: 1000, 250: 250, 500: 500, 1200: 1200 };
+/** Enough for a test's albums at every size; a benchmark cycling through more only pays to redraw. */
+const MEMO_LIMIT = 1024;
 const memory = new Map<string, Promise<CoverImageBytes>>();
+
+export interface FakePicture {
+  background: Rgb;
+  square: Rgb;
+  /** The square's top-left corner and side, as fractions of the picture's side. */
+  left: number;
+  top: number;
+  side: number;
+}
+
+/** The picture a key stands for, the same at every size. */
+export function fakePicture(key: string): FakePicture {
+  const rng = new Prng(`picture:${key}`);
+  const colour = (): Rgb => [rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)];
+  const background = colour();
+  let square = colour();
+  // A square the colour of its background would leave a solid picture of one colour.
+  while (square.reduce((d, c, i) => d + Math.abs(c - background[i]!), 0) < 150) square = colour();
+  return { background, square, left: 0.1 + rng.next() * 0.4, top: 0.1 + rng.next() * 0.4, side: 0.4 };
+}
 
 let crcTable: Uint32Array | null = null;
 function crc32(data: Buffer): number {
@@ -64,38 +88,40 @@ export function solidPng(width: number, height: number, [r, g, b]: [number, numb
   ]);
 }
 
-function runFfmpeg(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => execFile('ffmpeg', args, { timeout: 30_000 }, (error) => (error ? reject(error) : resolve())));
-}
-
-async function make(size: CoverSize): Promise<CoverImageBytes> {
-  const px = PIXELS[String(size)]!;
-  const colour = COLOURS[String(size)]!;
-  const file = path.join(CACHE_DIR, `${size}.jpg`);
+async function draw(key: string, px: number): Promise<CoverImageBytes> {
+  const picture = fakePicture(key);
+  const rgb = ([r, g, b]: Rgb) => ({ r, g, b });
   try {
-    return { body: await fs.promises.readFile(file), contentType: 'image/jpeg', width: px, height: px };
+    const side = Math.max(1, Math.round(px * picture.side));
+    const body = await sharp({ create: { width: px, height: px, channels: 3, background: rgb(picture.background) } })
+      .composite([
+        {
+          input: { create: { width: side, height: side, channels: 3, background: rgb(picture.square) } },
+          left: Math.round(px * picture.left),
+          top: Math.round(px * picture.top),
+        },
+      ])
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    return { body, contentType: 'image/jpeg', width: px, height: px };
   } catch {
-    // Not cached yet: make it below.
-  }
-  try {
-    await fs.promises.mkdir(CACHE_DIR, { recursive: true });
-    // Several test processes may race here; each writes its own file and renames atomically.
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp.jpg`;
-    const hex = colour.map((c) => c.toString(16).padStart(2, '0')).join('');
-    await runFfmpeg(['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x${hex}:s=${px}x${px}`, '-frames:v', '1', '-q:v', '4', tmp]);
-    await fs.promises.rename(tmp, file);
-    return { body: await fs.promises.readFile(file), contentType: 'image/jpeg', width: px, height: px };
-  } catch {
-    return { body: solidPng(px, px, colour), contentType: 'image/png', width: px, height: px };
+    return { body: solidPng(px, px, picture.background), contentType: 'image/png', width: px, height: px };
   }
 }
 
-export function coverImageBytes(size: CoverSize): Promise<CoverImageBytes> {
-  const key = String(size);
-  let pending = memory.get(key);
+/** A square picture of px pixels for a key; memoised. */
+export function fakeImageBytes(key: string, px: number): Promise<CoverImageBytes> {
+  const memoKey = `${px}:${key}`;
+  let pending = memory.get(memoKey);
   if (!pending) {
-    pending = make(size);
-    memory.set(key, pending);
+    if (memory.size >= MEMO_LIMIT) memory.delete(memory.keys().next().value!);
+    pending = draw(key, px);
+    memory.set(memoKey, pending);
   }
   return pending;
+}
+
+/** A Cover Art Archive image (key: release and image id) at one of its sizes. */
+export function coverImageBytes(size: CoverSize, key = 'coverart'): Promise<CoverImageBytes> {
+  return fakeImageBytes(`coverart:${key}`, COVER_PIXELS[String(size)]!);
 }

@@ -3,12 +3,28 @@
  * in the same order; numbers travel as strings, unknown values as null, and a
  * miss is {"album": null} (or "track"/"artists"). The free tier allows about
  * 30 requests a minute and answers 429 beyond it.
+ *
+ * Album and artist thumbnails point at this server (/images/media/...), as
+ * the real ones point at TheAudioDB's CDN, and are served as real JPEGs, a
+ * picture of their own per album; like a CDN, they do not count against the
+ * API's rate limit.
  */
 import type { AudioDbAlbum, AudioDbArtist, AudioDbTrack, Catalog } from './catalog';
-import { json, startFakeServer, text, type FakeHandler, type FakeServer, type FakeSwitches, type RateLimitSwitch } from './server';
+import { fakeImageBytes } from './images';
+import { json, startFakeServer, text, type FakeHandler, type FakeRequest, type FakeResponse, type FakeServer, type FakeSwitches, type MatchInfo, type RateLimitSwitch } from './server';
 
 const LANGS = ['EN', 'DE', 'FR', 'CN', 'IT', 'JP', 'RU', 'ES', 'PT', 'SE', 'NL', 'HU', 'NO', 'IL', 'PL'];
-const IMG = 'https://www.theaudiodb.com/images/media';
+/** Where the fake's images live, under any base URL. */
+const IMAGE_PATH = '/images/media';
+const ALBUM_THUMB_PX = 700;
+const ARTIST_THUMB_PX = 400;
+
+const isImage = (request: Pick<MatchInfo, 'path'>) => request.path.startsWith(`${IMAGE_PATH}/`);
+
+/** The file name of a catalog thumbnail URL: the fake serves it under its own base. */
+function thumbName(thumb: string): string {
+  return (thumb.replace(/[?#].*$/, '').split('/').pop() ?? '').replace(/[^A-Za-z0-9._-]/g, '_');
+}
 
 export function theAudioDbRateLimit(reject = false): RateLimitSwitch {
   return {
@@ -18,6 +34,8 @@ export function theAudioDbRateLimit(reject = false): RateLimitSwitch {
     style: '429',
     body: '<html>\n<head><title>429 Too Many Requests</title></head>\n<body>\n<center><h1>429 Too Many Requests</h1></center>\n</body>\n</html>\n',
     contentType: 'text/html',
+    // Images come from the CDN, which has no such limit.
+    match: (request) => !isImage(request),
   };
 }
 
@@ -25,7 +43,7 @@ const str = (v: number | string | null | undefined): string | null => (v === nul
 const descriptions = (prefix: string, english: string | null): Record<string, string | null> =>
   Object.fromEntries(LANGS.map((l) => [`${prefix}${l}`, l === 'EN' ? english : null]));
 
-export function audioDbAlbumJson(album: AudioDbAlbum): Record<string, string | null> {
+export function audioDbAlbumJson(album: AudioDbAlbum, baseUrl: string): Record<string, string | null> {
   return {
     idAlbum: album.idAlbum,
     idArtist: album.idArtist,
@@ -40,7 +58,7 @@ export function audioDbAlbumJson(album: AudioDbAlbum): Record<string, string | n
     strLabel: album.label,
     strReleaseFormat: album.format,
     intSales: '0',
-    strAlbumThumb: album.thumb,
+    strAlbumThumb: album.thumb ? `${baseUrl}${IMAGE_PATH}/album/thumb/${thumbName(album.thumb)}` : null,
     strAlbumThumbHQ: null,
     strAlbumThumbBack: null,
     strAlbumCDart: null,
@@ -120,7 +138,7 @@ export function audioDbTrackJson(track: AudioDbTrack): Record<string, string | n
   };
 }
 
-export function audioDbArtistJson(artist: AudioDbArtist): Record<string, string | null> {
+export function audioDbArtistJson(artist: AudioDbArtist, baseUrl: string): Record<string, string | null> {
   return {
     idArtist: artist.idArtist,
     strArtist: artist.name,
@@ -143,7 +161,7 @@ export function audioDbArtistJson(artist: AudioDbArtist): Record<string, string 
     intMembers: str(artist.members),
     strCountry: artist.country,
     strCountryCode: artist.countryCode,
-    strArtistThumb: `${IMG}/artist/thumb/${artist.idArtist}.jpg`,
+    strArtistThumb: `${baseUrl}${IMAGE_PATH}/artist/thumb/${artist.idArtist}.jpg`,
     strArtistLogo: null,
     strArtistClearart: null,
     strArtistWideThumb: null,
@@ -167,7 +185,34 @@ function sameName(a: string, b: string): boolean {
 }
 
 export function theAudioDbHandler(catalog: Catalog): FakeHandler {
+  let thumbsVersion = -1;
+  let albumByThumb = new Map<string, AudioDbAlbum>();
+
+  const image = async (request: FakeRequest): Promise<FakeResponse> => {
+    const notFound = text(404, '<html><body><h1>404 Not Found</h1></body></html>\n', 'text/html');
+    if (request.method !== 'GET' && request.method !== 'HEAD') return notFound;
+    if (thumbsVersion !== catalog.version) {
+      albumByThumb = new Map([...catalog.audiodb.albums.values()].filter((a) => a.thumb).map((a) => [thumbName(a.thumb!), a]));
+      thumbsVersion = catalog.version;
+    }
+    const m = /^\/images\/media\/(album|artist)\/thumb\/([^/]+)$/.exec(request.path);
+    let key: string | null = null;
+    let px = ALBUM_THUMB_PX;
+    if (m?.[1] === 'album') {
+      const album = albumByThumb.get(m[2]!);
+      if (album) key = `theaudiodb:album:${album.idAlbum}`;
+    } else if (m?.[1] === 'artist') {
+      const id = /^(\d+)\.jpg$/.exec(m[2]!)?.[1];
+      if (id && catalog.audiodb.artists.has(id)) key = `theaudiodb:artist:${id}`;
+      px = ARTIST_THUMB_PX;
+    }
+    if (!key) return notFound;
+    const bytes = await fakeImageBytes(key, px);
+    return { status: 200, headers: { 'Content-Type': bytes.contentType, 'Cache-Control': 'max-age=31536000' }, body: bytes.body };
+  };
+
   return (request) => {
+    if (isImage(request)) return image(request);
     const m = /^\/api\/v1\/json\/([^/]+)\/([a-z-]+\.php)$/.exec(request.path);
     if (!m) return text(404, '<html><body><h1>404 Not Found</h1></body></html>\n', 'text/html');
     const [, , endpoint] = m;
@@ -178,7 +223,7 @@ export function theAudioDbHandler(catalog: Catalog): FakeHandler {
     switch (endpoint) {
       case 'album-mb.php': {
         const album = catalog.audiodbAlbumByMbid(id);
-        return answer({ album: album ? [audioDbAlbumJson(album)] : null });
+        return answer({ album: album ? [audioDbAlbumJson(album, request.baseUrl)] : null });
       }
       case 'track-mb.php': {
         const track = catalog.audiodbTrackByMbid(id);
@@ -186,13 +231,13 @@ export function theAudioDbHandler(catalog: Catalog): FakeHandler {
       }
       case 'artist-mb.php': {
         const artist = catalog.audiodbArtistByMbid(id);
-        return answer({ artists: artist ? [audioDbArtistJson(artist)] : null });
+        return answer({ artists: artist ? [audioDbArtistJson(artist, request.baseUrl)] : null });
       }
       case 'searchalbum.php': {
         const artist = q.get('s');
         const title = q.get('a');
         const hits = [...catalog.audiodb.albums.values()].filter((a) => (artist === null || sameName(a.artist, artist)) && (title === null || sameName(a.title, title)));
-        return answer({ album: hits.length > 0 && (artist !== null || title !== null) ? hits.map(audioDbAlbumJson) : null });
+        return answer({ album: hits.length > 0 && (artist !== null || title !== null) ? hits.map((a) => audioDbAlbumJson(a, request.baseUrl)) : null });
       }
       case 'searchtrack.php': {
         const artist = q.get('s');
@@ -203,11 +248,11 @@ export function theAudioDbHandler(catalog: Catalog): FakeHandler {
       case 'search.php': {
         const artist = q.get('s') ?? '';
         const hits = [...catalog.audiodb.artists.values()].filter((a) => sameName(a.name, artist));
-        return answer({ artists: hits.length > 0 ? hits.map(audioDbArtistJson) : null });
+        return answer({ artists: hits.length > 0 ? hits.map((a) => audioDbArtistJson(a, request.baseUrl)) : null });
       }
       case 'album.php': {
         const album = catalog.audiodb.albums.get(q.get('m') ?? '');
-        return answer({ album: album ? [audioDbAlbumJson(album)] : null });
+        return answer({ album: album ? [audioDbAlbumJson(album, request.baseUrl)] : null });
       }
       case 'track.php': {
         const albumId = q.get('m') ?? '';
@@ -221,6 +266,7 @@ export function theAudioDbHandler(catalog: Catalog): FakeHandler {
 }
 
 export function theAudioDbRouteOf(_method: string, url: URL): string {
+  if (url.pathname.startsWith(`${IMAGE_PATH}/`)) return url.pathname.replace(/\/thumb\/[^/]+$/, '/thumb/:file');
   return url.pathname.replace(/^\/api\/v1\/json\/[^/]+\//, '/api/v1/json/:key/');
 }
 
