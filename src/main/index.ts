@@ -1,17 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   app,
   BrowserWindow,
   dialog,
   ipcMain,
   Menu,
+  net,
+  protocol,
   session,
   type IpcMainInvokeEvent,
   type OpenDialogOptions,
 } from 'electron';
 import { desktopSecretStore } from './secrets';
 import { openSleeveCore, type SleeveCore } from '../core/app';
+import { artworkCacheDir, resolveArtworkRequest } from '../core/artwork/serve';
 import { appDataDir, APP_NAME } from '../core/paths';
 import { IPC_CALL, IPC_EVENT, type IpcReply } from '../shared/ipc';
 import { buildMenu } from './menu';
@@ -20,6 +24,30 @@ import { UtilityProcessHost } from './utility-host';
 app.setName(APP_NAME);
 // One app-data folder for the desktop app, the CLI and the web server.
 app.setPath('userData', appDataDir());
+
+/**
+ * Artwork reaches the page as sleeve-art://art/thumb/<hash> (or image/<hash>),
+ * served from the artwork cache only: the page never gets file:// access.
+ * Privileges must be declared before the app is ready.
+ */
+const ART_SCHEME = 'sleeve-art';
+const ART_ORIGIN = `${ART_SCHEME}://art/`;
+protocol.registerSchemesAsPrivileged([{ scheme: ART_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+function serveArtwork(cacheDir: string): void {
+  const notFound = () => new Response('No such artwork.', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  protocol.handle(ART_SCHEME, async (request) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || !request.url.startsWith(ART_ORIGIN)) return notFound();
+    // Matched as it came, never decoded: resolveArtworkRequest refuses anything but a hash.
+    const art = resolveArtworkRequest(cacheDir, request.url.slice(ART_ORIGIN.length).split(/[?#]/)[0]!);
+    if (!art) return notFound();
+    const file = await net.fetch(pathToFileURL(art.file).toString());
+    if (!file.ok) return notFound();
+    return new Response(request.method === 'HEAD' ? null : file.body, {
+      headers: { 'content-type': art.contentType, 'cache-control': 'max-age=31536000, immutable', 'x-content-type-options': 'nosniff' },
+    });
+  });
+}
 
 /** better-sqlite3 built for Electron's ABI by `npm start` (scripts/start.mjs), when present. */
 function electronSqliteBinding(): Record<string, string> {
@@ -109,6 +137,7 @@ async function start(): Promise<void> {
         pickFolders: () => pickFolders(),
         pickListensFile: () => pickListensFile(),
         secrets: desktopSecretStore(app.getPath('userData')),
+        artBaseUrl: `${ART_SCHEME}://art/`,
       },
       log: (level, message) => (level === 'error' ? console.error(message) : console.info(message)),
     });
@@ -118,6 +147,7 @@ async function start(): Promise<void> {
     return;
   }
   const api = core.api;
+  serveArtwork(artworkCacheDir(core.db.name));
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ipcMain.handle(IPC_CALL, async (event, method: unknown, args: unknown): Promise<IpcReply> => {
     if (!isOwnPage(event)) return { ok: false, message: 'Refused: the request did not come from Sleeve.' };
@@ -156,6 +186,11 @@ async function start(): Promise<void> {
       findYears: () => {
         if (inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'find-years' }))")) return;
         api.call('findYears', []).catch((err: Error) => dialog.showErrorBox('Sleeve could not find release years', err.message));
+      },
+      enrich: () => {
+        // The page knows the selection; without a page, every album.
+        if (inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'enrich' }))")) return;
+        api.call('enrich', []).catch((err: Error) => dialog.showErrorBox('Sleeve could not start enrichment', err.message));
       },
       // The renderer routes by hash, so the menu opens a section the way a link in the page would.
       openSettings: () => inPage("location.hash = '#settings'"),

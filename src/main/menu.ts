@@ -6,6 +6,8 @@ export interface MenuActions {
   importListens(): void;
   rescanAll(): void;
   findYears(): void;
+  /** Enrich Albums: the page narrows it to the Albums view's selection, as its key does. */
+  enrich(): void;
   openSettings(): void;
 }
 
@@ -60,6 +62,7 @@ export function buildMenu(libraryPath: string, actions: MenuActions): Menu {
       submenu: [
         { label: 'Rescan All', accelerator: 'CmdOrCtrl+R', click: () => actions.rescanAll() },
         { label: 'Find Release Years', accelerator: 'CmdOrCtrl+Y', click: () => actions.findYears() },
+        { label: 'Enrich Albums', accelerator: 'CmdOrCtrl+E', click: () => actions.enrich() },
       ],
     },
     { role: 'windowMenu' },
