@@ -192,11 +192,16 @@ export const scanJob: JobDefinition<z.infer<typeof params>> = {
     }
     // 5. Albums: new ones are queued for enrichment ahead of any backfill, so the
     // next enrichment run (or the one running now) matches them first.
-    progress.setMessage('Grouping albums…');
-    const albums = groupAlbums(db, now);
-    const queue = new WorkQueue(db);
-    queue.enqueue('match', albums.created, PRIORITY.import);
-    queue.enqueue('artwork', albums.created, PRIORITY.import);
+    const counters = progress.snapshot().counters;
+    const touched = ['new', 'changed', 'parsed', 'moved', 'restored', 'missing'].some((name) => (counters[name] ?? 0) > 0);
+    // A rescan that changed nothing skips the pass over the library (after an upgrade, the first one makes the albums).
+    if (touched || !db.prepare('SELECT 1 FROM albums LIMIT 1').get()) {
+      progress.setMessage('Grouping albums…');
+      const albums = groupAlbums(db, now);
+      const queue = new WorkQueue(db);
+      queue.enqueue('match', albums.created, PRIORITY.import);
+      queue.enqueue('artwork', albums.created, PRIORITY.import);
+    }
     progress.setMessage(null);
   },
 };
