@@ -138,7 +138,7 @@ function album(extra: Partial<ArtworkAlbum> = {}): ArtworkAlbum {
   };
 }
 
-const REMOTE: ArtSource[] = ['coverart-release', 'coverart-release-group', 'theaudiodb', 'discogs'];
+const REMOTE: ArtSource[] = ['coverart-release', 'theaudiodb', 'discogs'];
 const sourcesOf = (r: { candidates: Array<{ source: ArtSource }> }) => r.candidates.map((c) => c.source);
 const hung = (server: FakeServer) => server.stats.hung;
 
@@ -150,7 +150,7 @@ describe('gatherArtwork against the fakes', () => {
     expect(result.deferred).toBe(false);
     const local: ArtSource[] = track ? ['embedded', 'folder'] : ['folder'];
     expect(sourcesOf(result)).toEqual([...REMOTE, ...local]);
-    expect(result.answered).toEqual(['coverart-release', 'coverart-release-group', 'theaudiodb', 'discogs', 'embedded', 'folder']);
+    expect(result.answered).toEqual(['coverart-release', 'theaudiodb', 'discogs', 'embedded', 'folder']);
     expect(Object.keys(result.perSourceMs).sort()).toEqual([...REMOTE, 'embedded', 'folder'].sort());
 
     const by = (s: ArtSource) => result.candidates.find((c) => c.source === s)!;
@@ -160,7 +160,8 @@ describe('gatherArtwork against the fakes', () => {
     }
     const release = added.releases[1]!;
     const front = release.coverArt.find((i) => i.front)!;
-    expect(by('coverart-release')).toMatchObject({ ref: `${fakes.urls.coverart}/release/${release.id}/${front.id}.jpg`, mime: 'image/jpeg', width: 1000, height: 1000, front: true });
+    // The 1200 px rendition, not the original scan.
+    expect(by('coverart-release')).toMatchObject({ ref: `${fakes.urls.coverart}/release/${release.id}/${front.id}.jpg`, mime: 'image/jpeg', width: 1200, height: 1200, front: true });
     expect(by('theaudiodb')).toMatchObject({ ref: `${fakes.urls.theaudiodb}/images/media/album/thumb/glassharbour1.jpg`, width: 700 });
     const discogsRelease = added.discogsReleases.find((r) => r.title === 'Glass Harbour')!;
     expect(by('discogs')).toMatchObject({ ref: `${fakes.urls.discogs}/images/discogs/R-${discogsRelease.id}-primary.jpeg`, width: 600 });
@@ -175,13 +176,14 @@ describe('gatherArtwork against the fakes', () => {
     for (const c of result.candidates) expect(deps.cache.thumbPath(c.hash), c.source).not.toBeNull();
   });
 
-  it('keeps a picture two sources share once, under the preferred source', async () => {
+  it('asks for the release group\'s picture only when the release has no front of its own', async () => {
     const { deps } = setup();
-    // The original's release group is represented by the original itself.
-    const result = await gatherArtwork(album({ mbReleaseId: added.releases[0]!.id }), deps, new AbortController().signal);
-    expect(sourcesOf(result)).not.toContain('coverart-release-group');
-    expect(sourcesOf(result)[0]).toBe('coverart-release');
-    expect(result.answered).toContain('coverart-release-group');
+    const withFront = await gatherArtwork(album(), deps, new AbortController().signal);
+    expect(sourcesOf(withFront)).not.toContain('coverart-release-group');
+    expect(fakes.coverart.stats.byRoute['GET /release/:mbid']).toBeGreaterThan(0);
+    expect(fakes.coverart.stats.byRoute['GET /release-group/:mbid'] ?? 0).toBe(0);
+    const groupOnly = await gatherArtwork(album({ mbReleaseId: null }), setup().deps, new AbortController().signal);
+    expect(sourcesOf(groupOnly)[0]).toBe('coverart-release-group');
   });
 
   it('asks every remote source at once', async () => {
@@ -197,7 +199,7 @@ describe('gatherArtwork against the fakes', () => {
     // another, the second could not start before the first's 60 s were up.
     await vi.waitFor(
       () => {
-        expect(hung(fakes.coverart)).toBe(2);
+        expect(hung(fakes.coverart)).toBe(1);
         expect(hung(fakes.theaudiodb)).toBe(1);
         expect(hung(fakes.discogs)).toBe(1);
       },
@@ -215,7 +217,7 @@ describe('gatherArtwork against the fakes', () => {
     expect(hung(fakes.theaudiodb)).toBe(1);
     expect(result.deferred).toBe(true);
     expect(result.errors).toEqual(['TheAudioDB: no answer within 4 s']);
-    expect(sourcesOf(result)).toEqual(['coverart-release', 'coverart-release-group', 'discogs', ...(track ? ['embedded'] : []), 'folder']);
+    expect(sourcesOf(result)).toEqual(['coverart-release', 'discogs', ...(track ? ['embedded'] : []), 'folder']);
     expect(result.answered).not.toContain('theaudiodb');
   });
 
@@ -226,7 +228,7 @@ describe('gatherArtwork against the fakes', () => {
     expect(result.deferred).toBe(false);
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toMatch(/^Discogs: http:\/\/127\.0\.0\.1:\d+\/images\/discogs\/R-\d+-primary\.jpeg: The image is damaged and cannot be decoded/);
-    expect(sourcesOf(result)).toEqual(['coverart-release', 'coverart-release-group', 'theaudiodb', ...(track ? ['embedded'] : []), 'folder']);
+    expect(sourcesOf(result)).toEqual(['coverart-release', 'theaudiodb', ...(track ? ['embedded'] : []), 'folder']);
     expect(result.answered).not.toContain('discogs');
   });
 
@@ -236,7 +238,7 @@ describe('gatherArtwork against the fakes', () => {
     try {
       const result = await gatherArtwork(album(), deps, new AbortController().signal);
       expect(result.deferred).toBe(true);
-      expect(result.errors).toHaveLength(2);
+      expect(result.errors).toHaveLength(1);
       expect(result.errors[0]).toMatch(/^Cover Art Archive \(release\): Cover Art Archive did not answer GET .* \(503/);
       expect(sourcesOf(result)).toEqual(['theaudiodb', 'discogs', ...(track ? ['embedded'] : []), 'folder']);
     } finally {
@@ -259,7 +261,7 @@ describe('gatherArtwork against the fakes', () => {
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toMatch(/^Embedded in the files: .*gone\.mp3: /);
     // Nothing to ask the archive about, and no image in the folder: settled. The files had a problem: not.
-    expect(result.answered).toEqual(['coverart-release', 'coverart-release-group', 'folder']);
+    expect(result.answered).toEqual(['coverart-release', 'folder']);
   });
 
   it('finds cover images in the album folder by name, any case, and never outside it', async () => {

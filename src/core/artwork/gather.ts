@@ -49,6 +49,8 @@ export interface GatherDeps {
   cache: ArtworkCache;
   /** Per source; default 5 s. */
   timeoutMs?: number;
+  /** Each picture as soon as it is stored, so the first can be shown before the slowest source answers. */
+  onCandidate?: (candidate: GatheredCandidate) => void;
 }
 
 export interface GatheredCandidate extends StoredImage {
@@ -167,10 +169,13 @@ function discogsTitleMatches(album: ArtworkAlbum, resultTitle: string): boolean 
   return false;
 }
 
+/** Stores a picture a source found; `from` names it when a task answers for two sources. */
+type Keep = (ref: string, front: boolean, bytes: Buffer, from?: ArtSource) => Promise<boolean>;
+
 interface Task {
   source: ArtSource;
   /** Calls keep() for each picture; resolves when the source is done. */
-  run(signal: AbortSignal, keep: (ref: string, front: boolean, bytes: Buffer) => Promise<boolean>): Promise<void>;
+  run(signal: AbortSignal, keep: Keep): Promise<void>;
 }
 
 /**
@@ -195,34 +200,42 @@ export async function gatherArtwork(album: ArtworkAlbum, deps: GatherDeps, signa
   const tasks: Task[] = [];
   const { coverart, theaudiodb, discogs } = deps;
 
-  const caaTask = (source: 'coverart-release' | 'coverart-release-group', mbid: string | null): Task | null => {
-    if (!coverart) return null;
-    return {
-      source,
-      async run(sig, keep) {
-        if (!mbid) return;
-        const index = source === 'coverart-release' ? await coverart.releaseIndex(mbid, sig) : await coverart.releaseGroupIndex(mbid, sig);
-        const front = index ? frontOf(index.images) : undefined;
-        if (!front) return;
-        // The original first (scans can be large; the cache takes up to
-        // 40 MB), then the archive's renditions if it is gone or refused.
-        const urls = [...new Set([front.image, front.thumbnails['1200'], front.thumbnails['500']].filter((u): u is string => !!u))];
-        for (const url of urls) {
-          let image;
-          try {
-            image = await coverart.fetchImage(url, sig);
-          } catch (err) {
-            if (sig.aborted || err instanceof DeferredError) throw err;
-            report(source, message(err));
-            continue;
-          }
-          if (image && (await keep(front.image, true, image.bytes))) return;
+  if (coverart) {
+    // The release's front, and only when it has none the release group's:
+    // the group's picture is one of its releases' fronts, most often this one.
+    const fetchFront = async (
+      source: 'coverart-release' | 'coverart-release-group',
+      mbid: string,
+      sig: AbortSignal,
+      keep: Keep,
+    ): Promise<boolean> => {
+      const index = source === 'coverart-release' ? await coverart.releaseIndex(mbid, sig) : await coverart.releaseGroupIndex(mbid, sig);
+      const front = index ? frontOf(index.images) : undefined;
+      if (!front) return false;
+      // The 1200 px rendition first: plenty for any player, and an original
+      // scan can be tens of megabytes on a 5 s budget. Then the original, then 500.
+      const urls = [...new Set([front.thumbnails['1200'], front.image, front.thumbnails['500']].filter((u): u is string => !!u))];
+      for (const url of urls) {
+        let image;
+        try {
+          image = await coverart.fetchImage(url, sig);
+        } catch (err) {
+          if (sig.aborted || err instanceof DeferredError) throw err;
+          report(source, message(err));
+          continue;
         }
-      },
+        if (image && (await keep(front.image, true, image.bytes, source))) return true;
+      }
+      return false;
     };
-  };
-  for (const task of [caaTask('coverart-release', album.mbReleaseId), caaTask('coverart-release-group', album.mbReleaseGroupId)]) {
-    if (task) tasks.push(task);
+    const { mbReleaseId, mbReleaseGroupId } = album;
+    tasks.push({
+      source: 'coverart-release',
+      async run(sig, keep) {
+        if (mbReleaseId && (await fetchFront('coverart-release', mbReleaseId, sig, keep))) return;
+        if (mbReleaseGroupId) await fetchFront('coverart-release-group', mbReleaseGroupId, sig, keep);
+      },
+    });
   }
 
   if (theaudiodb) {
@@ -234,7 +247,9 @@ export async function gatherArtwork(album: ArtworkAlbum, deps: GatherDeps, signa
           const albums = (await theaudiodb.albumByMbid(album.mbReleaseGroupId, sig)) ?? [];
           pick = albums.find((a) => a.thumbHq || a.thumb);
         }
-        if (!pick && album.artist && album.title) {
+        // By name only without a release group: at 30 requests a minute, a second
+        // question per album would run the source past its 5 s.
+        if (!album.mbReleaseGroupId && album.artist && album.title) {
           const albums = (await theaudiodb.searchAlbum(album.artist, album.title, sig)) ?? [];
           pick = album.theaudiodbAlbumId
             ? albums.find((a) => a.id === album.theaudiodbAlbumId)
@@ -323,14 +338,16 @@ export async function gatherArtwork(album: ArtworkAlbum, deps: GatherDeps, signa
   const runTask = async (task: Task): Promise<void> => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const sig = AbortSignal.any([signal, timeout]);
-    const keep = async (ref: string, front: boolean, bytes: Buffer): Promise<boolean> => {
+    const keep: Keep = async (ref, front, bytes, from = task.source) => {
       try {
         const stored = await deps.cache.put(bytes);
         // Kept even if the source times out later: the picture is good.
-        found.push({ ...stored, source: task.source, ref, front });
+        const candidate: GatheredCandidate = { ...stored, source: from, ref, front };
+        found.push(candidate);
+        deps.onCandidate?.(candidate);
         return true;
       } catch (err) {
-        report(task.source, `${ref}: ${message(err)}`);
+        report(from, `${ref}: ${message(err)}`);
         return false;
       }
     };

@@ -191,8 +191,13 @@ async function runArtworkLane(
   const db = ctx.library();
   const cache = new ArtworkCache(artworkCacheDir(db.name));
   const coverart = new CoverArtClient(net.http('coverart'));
-  const fetchImage = imageFetcher((source) => net.http(source));
-  const limit = pLimit(ctx.params.artworkConcurrency ?? 2);
+  // TheAudioDB's and Discogs' pictures live on CDNs (r2.theaudiodb.com, i.discogs.com), outside
+  // their APIs' limits: downloads go at the pace the archive's image downloads go, each host on its own gate.
+  const fetchImage = imageFetcher(() => net.http('coverart'));
+  // One backfill album at a time: TheAudioDB's free tier answers one request every 2 s, and an
+  // album waiting longer than that for its turn would run past its 5 s. Urgent albums (a
+  // selection, a new import) do not wait for a slot.
+  const limit = pLimit(ctx.params.artworkConcurrency ?? 1);
   const inFlight = new Set<Promise<void>>();
   const gatherOne = async (item: WorkItem) => {
     const album = loadArtworkAlbum(db, item.albumId);
@@ -209,6 +214,8 @@ async function runArtworkLane(
           discogs: clients.discogs,
           fetchImage,
           cache,
+          // Shown as it arrives; the full set below settles the suggestion and what went stale.
+          onCandidate: (candidate) => saveArtCandidates(db, item.albumId, [candidate], { deferred: true }),
         },
         ctx.signal,
       );
@@ -234,12 +241,21 @@ async function runArtworkLane(
     if (items.length === 0) {
       // Matching may still queue albums for artwork: wait for it before calling the lane done.
       if (matchDone() && inFlight.size === 0) break;
-      await Promise.race([...inFlight, new Promise((r) => setTimeout(r, 200))]);
+      await Promise.race([...inFlight, new Promise((r) => setTimeout(r, 100))]);
       continue;
     }
-    const task = limit(() => gatherOne(items[0]!)).finally(() => inFlight.delete(task));
+    const item = items[0]!;
+    const urgent = item.priority < PRIORITY.backfill;
+    const task = (urgent ? gatherOne(item) : limit(() => gatherOne(item))).finally(() => inFlight.delete(task));
     inFlight.add(task);
-    if (limit.activeCount + limit.pendingCount >= limit.concurrency) await Promise.race(inFlight);
+    if (!urgent && limit.activeCount + limit.pendingCount >= limit.concurrency) {
+      // Wait for a backfill slot, but wake for urgent work queued meanwhile.
+      while (!ctx.signal.aborted && limit.activeCount + limit.pendingCount >= limit.concurrency) {
+        const next = queue.peekPriority('artwork');
+        if (next !== null && next < PRIORITY.backfill) break;
+        await Promise.race([...inFlight, new Promise((r) => setTimeout(r, 100))]);
+      }
+    }
   }
   await Promise.all(inFlight);
 }
