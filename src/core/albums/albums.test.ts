@@ -98,6 +98,21 @@ describe('work queue', () => {
     expect(queue.counts().match.queued).toBe(3);
   });
 
+  it('an album asked for again while it runs goes round once more', () => {
+    const queue = new WorkQueue(db);
+    track({ folder: '/m/again', album: 'Again', artist: 'X' });
+    groupAlbums(db);
+    const [albumId] = (db.prepare('SELECT id FROM albums').all() as Array<{ id: number }>).map((r) => r.id);
+    queue.enqueue('artwork', [albumId!], PRIORITY.import);
+    const [running] = queue.take('artwork');
+    queue.enqueue('artwork', [albumId!], PRIORITY.import, { refresh: true });
+    queue.finish(running!, 'done');
+    const [again] = queue.take('artwork');
+    expect(again).toMatchObject({ albumId, refresh: true });
+    queue.finish(again!, 'done');
+    expect(queue.take('artwork')).toEqual([]);
+  });
+
   it('holds backfill artwork until the album is matched, but not a new import', () => {
     const queue = new WorkQueue(db);
     [1, 2].forEach((i) => track({ folder: `/m/${i}`, album: `A${i}`, artist: 'X' }));

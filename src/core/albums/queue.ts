@@ -10,6 +10,8 @@ export interface WorkItem {
   priority: number;
   refresh: boolean;
   attempts: number;
+  /** When the row was last asked for; a later request while it runs sends it round again. */
+  requestedAt: number;
 }
 
 /**
@@ -35,8 +37,11 @@ export class WorkQueue {
          refresh = MAX(refresh, excluded.refresh),
          state = CASE WHEN state = 'running' THEN 'running' ELSE 'queued' END,
          attempts = CASE WHEN state IN ('queued', 'running') THEN attempts ELSE 0 END,
+         -- Asked again while running (a match brought new ids): finish() puts it back in line.
+         enqueued_at = CASE WHEN state = 'running' AND excluded.refresh = 1 THEN MAX(excluded.enqueued_at, enqueued_at + 1) ELSE enqueued_at END,
          updated_at = excluded.updated_at
-       WHERE state NOT IN ('queued', 'running') OR priority > excluded.priority OR refresh < excluded.refresh`,
+       WHERE state NOT IN ('queued', 'running') OR priority > excluded.priority OR refresh < excluded.refresh
+         OR (state = 'running' AND excluded.refresh = 1)`,
     );
     let changed = 0;
     this.db.transaction(() => {
@@ -62,7 +67,7 @@ export class WorkQueue {
     return this.db.transaction(() => {
       const rows = this.db
         .prepare(
-          `SELECT id, stage, album_id AS albumId, priority, refresh, attempts FROM work_queue
+          `SELECT id, stage, album_id AS albumId, priority, refresh, attempts, enqueued_at AS requestedAt FROM work_queue
            WHERE stage = ? AND state = 'queued' ${ready} ORDER BY priority, id LIMIT ?`,
         )
         .all(stage, limit) as Array<Omit<WorkItem, 'refresh'> & { refresh: number }>;
@@ -81,10 +86,16 @@ export class WorkQueue {
     return row.p;
   }
 
-  finish(item: Pick<WorkItem, 'id'>, state: 'done' | 'deferred' | 'failed', error?: string): void {
+  finish(item: Pick<WorkItem, 'id' | 'requestedAt'>, state: 'done' | 'deferred' | 'failed', error?: string): void {
     this.db
-      .prepare(`UPDATE work_queue SET state = ?, error = ?, refresh = CASE WHEN ? = 'deferred' THEN refresh ELSE 0 END, updated_at = ? WHERE id = ?`)
-      .run(state, error ?? null, state, Date.now(), item.id);
+      .prepare(
+        `UPDATE work_queue SET
+           state = CASE WHEN enqueued_at > @requestedAt THEN 'queued' ELSE @state END,
+           refresh = CASE WHEN enqueued_at > @requestedAt OR @state = 'deferred' THEN refresh ELSE 0 END,
+           error = @error, updated_at = @now
+         WHERE id = @id`,
+      )
+      .run({ state, error: error ?? null, requestedAt: item.requestedAt, now: Date.now(), id: item.id });
   }
 
   /** Puts an item a cancelled run had taken back in line, as it was. */
