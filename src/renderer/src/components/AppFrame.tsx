@@ -3,11 +3,13 @@ import type { AppInfo } from '../../../shared/api';
 import { api } from '../api';
 import { useFolderDrop } from '../import/useFolderDrop';
 import { isTyping } from '../keys';
+import { useAlbumsActions, useAlbumsStore } from '../stores/albums';
 import { useConnectionState } from '../stores/connection';
 import { useJobsStore } from '../stores/jobs';
 import { useLibraryActions, useLibraryStore } from '../stores/library';
 import { useYearsActions } from '../stores/years';
 import { libraryScope } from '../years';
+import { AlbumsView } from './AlbumsView';
 import { ErrorBanner } from './ErrorBanner';
 import { JobsPanel } from './JobsPanel';
 import { LibraryView } from './LibraryView';
@@ -15,7 +17,7 @@ import { SettingsView } from './SettingsView';
 import { YearsView } from './YearsView';
 
 const CONNECTION_LABEL = { connecting: 'Connecting…', open: 'Connected', closed: 'Disconnected, retrying…' } as const;
-const SECTIONS = { library: 'Library', years: 'Years', jobs: 'Jobs', settings: 'Settings' } as const;
+const SECTIONS = { library: 'Library', albums: 'Albums', years: 'Years', jobs: 'Jobs', settings: 'Settings' } as const;
 type Section = keyof typeof SECTIONS;
 
 const sectionFromHash = (): Section => {
@@ -31,12 +33,22 @@ export function AppFrame() {
   const notice = useLibraryStore((s) => s.notice);
   const library = useLibraryActions();
   const years = useYearsActions();
+  const albums = useAlbumsActions();
+  const inReview = useAlbumsStore((s) => s.stats?.review ?? 0);
 
   /** Find Release Years from a key or the menu: the Library's view narrows it, as its button does. */
   const findYears = useCallback(() => {
     const scope = section === 'library' ? libraryScope(useLibraryStore.getState()) : undefined;
     void years.findYears(scope);
   }, [section, years]);
+
+  /** Enrich from a key or the menu: the Albums view's selection narrows it; the view shows the run. */
+  const enrich = useCallback(async () => {
+    const { selection } = useAlbumsStore.getState();
+    const some = section === 'albums' && (selection.all || selection.ids.size > 0);
+    location.hash = '#albums';
+    await albums.enrich(some ? { albumIds: await albums.selectedIds() } : undefined);
+  }, [section, albums]);
 
   useEffect(() => {
     api.appInfo().then(setInfo, () => undefined);
@@ -45,7 +57,7 @@ export function AppFrame() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  // Ctrl/Cmd+O, +Y and +, in the browser; in the desktop app the menu's accelerators answer first.
+  // Ctrl/Cmd+O, +Y, +E and +, in the browser; in the desktop app the menu's accelerators answer first.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
@@ -56,6 +68,9 @@ export function AppFrame() {
       } else if (key === 'y' && !event.shiftKey && !isTyping(event.target)) {
         event.preventDefault();
         findYears();
+      } else if (key === 'e' && !event.shiftKey && !isTyping(event.target)) {
+        event.preventDefault();
+        void enrich();
       } else if (event.key === ',') {
         event.preventDefault();
         location.hash = '#settings';
@@ -63,7 +78,9 @@ export function AppFrame() {
     };
     // The desktop menu's commands that depend on what the page shows arrive as this event.
     const onCommand = (event: Event) => {
-      if ((event as CustomEvent<string>).detail === 'find-years') findYears();
+      const command = (event as CustomEvent<string>).detail;
+      if (command === 'find-years') findYears();
+      else if (command === 'enrich') void enrich();
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('sleeve:command', onCommand);
@@ -71,7 +88,7 @@ export function AppFrame() {
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('sleeve:command', onCommand);
     };
-  }, [library, findYears]);
+  }, [library, findYears, enrich]);
 
   const onPaths = useCallback((paths: string[]) => void library.scan(paths), [library]);
   const onUnresolved = useCallback(
@@ -94,6 +111,11 @@ export function AppFrame() {
               <a href={`#${key}`} aria-current={section === key ? 'page' : undefined}>
                 {SECTIONS[key]}
                 {key === 'jobs' && runningJobs > 0 && <span className="badge">{runningJobs}</span>}
+                {key === 'albums' && inReview > 0 && (
+                  <span className="badge" title={`${inReview} waiting for review`}>
+                    {inReview}
+                  </span>
+                )}
               </a>
             </li>
           ))}
@@ -113,6 +135,8 @@ export function AppFrame() {
         {notice && <ErrorBanner message={notice} onDismiss={() => library.setNotice(null)} />}
         {section === 'library' ? (
           <LibraryView />
+        ) : section === 'albums' ? (
+          <AlbumsView />
         ) : section === 'years' ? (
           <YearsView />
         ) : section === 'jobs' ? (

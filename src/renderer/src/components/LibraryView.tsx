@@ -12,6 +12,7 @@ import { ActiveScan } from './ActiveScan';
 import { PathPrompt } from './PathPrompt';
 import { VirtualTable, type Column } from './VirtualTable';
 import { YearCell } from './YearCell';
+import { useDebounced } from './useDebounced';
 import { YearsJobCard } from './YearJobs';
 
 const text = (value: string | number | null) => (value === null ? '' : String(value));
@@ -60,16 +61,6 @@ function albumName(album: AlbumKey): string {
 function formatClock(ms: number): string {
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-/** Waits for typing to pause, so a filter does not query on every key. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
 }
 
 function Toolbar() {

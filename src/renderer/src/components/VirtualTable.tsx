@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { usePagedRows } from './usePagedRows';
 
 export interface Column<T> {
   key: string;
@@ -33,7 +34,6 @@ interface Props<T> {
 }
 
 const ROW_HEIGHT = 28;
-const PAGE_SIZE = 200;
 
 /**
  * A table that renders only the rows in view and loads them a page at a
@@ -42,9 +42,6 @@ const PAGE_SIZE = 200;
 export function VirtualTable<T>(props: Props<T>) {
   const { columns, total, loadPage, version, queryKey } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const pages = useRef(new Map<number, T[]>());
-  const loading = useRef(new Map<number, number>());
-  const [, setLoaded] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const template = columns.map((c) => c.width).join(' ');
 
@@ -55,57 +52,19 @@ export function VirtualTable<T>(props: Props<T>) {
     overscan: 15,
   });
   const items = virtualizer.getVirtualItems();
-  const firstPage = items.length > 0 ? Math.floor(items[0]!.index / PAGE_SIZE) : 0;
-  const lastPage = items.length > 0 ? Math.floor(items[items.length - 1]!.index / PAGE_SIZE) : 0;
+  const rowAt = usePagedRows({
+    loadPage,
+    version,
+    queryKey,
+    first: items.length > 0 ? items[0]!.index : null,
+    last: items.length > 0 ? items[items.length - 1]!.index : null,
+  });
 
-  // A page is loaded for one generation; a library change or a new query starts the next one.
-  const generation = useRef(0);
-  const loadedAt = useRef(new Map<number, number>());
-  const fetchPage = useCallback(
-    (page: number) => {
-      const wanted = generation.current;
-      if (loadedAt.current.get(page) === wanted || loading.current.get(page) === wanted) return;
-      loading.current.set(page, wanted);
-      loadPage(page * PAGE_SIZE, PAGE_SIZE).then(
-        (rows) => {
-          if (loading.current.get(page) !== wanted) return;
-          loading.current.delete(page);
-          pages.current.set(page, rows);
-          loadedAt.current.set(page, wanted);
-          setLoaded((n) => n + 1);
-        },
-        () => loading.current.delete(page),
-      );
-    },
-    [loadPage],
-  );
-
-  // Another query: forget every page and go back to the top.
+  // Another query: go back to the top.
   useEffect(() => {
-    generation.current++;
-    pages.current.clear();
-    loadedAt.current.clear();
     setSelected(null);
     scrollRef.current?.scrollTo({ top: 0 });
   }, [queryKey]);
-
-  // The library changed: reload the pages in view, showing the old rows meanwhile.
-  useEffect(() => {
-    generation.current++;
-  }, [version]);
-
-  useEffect(() => {
-    // Pages far from view are dropped, so memory stays flat however far one scrolls.
-    for (const page of [...pages.current.keys()]) {
-      if (page < firstPage - 3 || page > lastPage + 3) {
-        pages.current.delete(page);
-        loadedAt.current.delete(page);
-      }
-    }
-    for (let page = firstPage; page <= lastPage; page++) fetchPage(page);
-  }, [firstPage, lastPage, fetchPage, version, queryKey]);
-
-  const rowAt = (index: number): T | undefined => pages.current.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (total === 0) return;
