@@ -6,8 +6,7 @@ import {
   normalizeAlbum,
   normalizeArtist,
   scoreRelease,
-  splitFeaturing,
-  stripVersion,
+  searchText,
   textSimilarity,
   type AlbumQuery,
 } from '../match';
@@ -99,12 +98,6 @@ export const SEARCH_BATCH = 8;
 /** Candidates shown side by side in review. */
 const REVIEW_CANDIDATES = 3;
 const RELEASE_INC = ['artist-credits', 'recordings', 'release-groups', 'isrcs', 'genres'] as const;
-
-/** What a name search should look for: no '(Remastered)', no 'feat. X'. */
-export function searchText(text: string): string {
-  const core = stripVersion(splitFeaturing(text).main).core.trim();
-  return core || text;
-}
 
 const creditName = (credit: readonly MbArtistCredit[]) => credit.map((c) => c.name + c.joinphrase).join('') || null;
 const creditIds = (credit: readonly MbArtistCredit[]) => credit.map((c) => c.artist.id);

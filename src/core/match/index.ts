@@ -4,6 +4,7 @@ export {
   normalizeArtist,
   normalizeTitle,
   RECORDING_TAGS,
+  searchText,
   splitFeaturing,
   stripVersion,
   versionTagsOf,

@@ -464,3 +464,9 @@ export function normalizeAlbum(album: string): string {
   const key = foldText(core.replace(BARE_DISC_SUFFIX_RE, ''));
   return key === '' ? foldText(core) : key;
 }
+
+/** What a name search should look for: no '(Remastered)', no 'feat. X'; the text itself when nothing is left. */
+export function searchText(text: string): string {
+  const core = stripVersion(splitFeaturing(text).main).core.trim();
+  return core || text;
+}

@@ -9,7 +9,7 @@ import {
   scoreCandidate,
   scoreRelease,
   splitFeaturing,
-  stripVersion,
+  searchText,
   textSimilarity,
   DEFAULT_MARGIN,
   DEFAULT_THRESHOLD,
@@ -436,7 +436,3 @@ function releaseInHand(winner: MbRelease, scored: Array<{ item: MbRelease; score
  * suffixes and featured artists. Not the folded key: a search index keeps
  * '&' as '&' (or drops it), so 'and' in a phrase would find nothing.
  */
-function searchText(text: string): string {
-  const core = stripVersion(splitFeaturing(text).main).core.trim();
-  return core || text;
-}
