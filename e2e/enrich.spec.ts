@@ -87,7 +87,7 @@ async function serve(dir: string, env: Record<string, string>): Promise<Served> 
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--db', path.join(dir, 'library.sqlite'), '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, SLEEVE_SECRETS: path.join(dir, 'secrets.json'), ...env },
+    env: { ...process.env, SLEEVE_SECRETS: path.join(dir, 'secrets.json'), SLEEVE_ENRICH_AFTER_SCAN: '0', ...env },
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

@@ -30,7 +30,8 @@ export async function startServer(options: { env?: Record<string, string> } = {}
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, SLEEVE_SECRETS: path.join(dir, 'secrets.json'), ...options.env },
+      // Specs start enrichment themselves; one started by every scan would reach for the real services.
+      env: { ...process.env, SLEEVE_SECRETS: path.join(dir, 'secrets.json'), SLEEVE_ENRICH_AFTER_SCAN: '0', ...options.env },
     },
   );
   const url = await new Promise<string>((resolve, reject) => {

@@ -30,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       host: new NodeWorkerHost(),
       workerEntry: nodeWorkerEntry(),
       shell: 'cli',
+      // A command runs one job and exits; `enrich` is its own command.
+      enrichAfterScan: false,
       hooks: { secrets: new FileSecretStore(defaultSecretsPath()) },
       log: (level, message) => {
         if (level !== 'info') process.stderr.write(`${level}: ${message}\n`);

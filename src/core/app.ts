@@ -3,7 +3,10 @@ import type { WorkerHost } from './jobs/host';
 import { registerJobKinds } from './jobs/kinds';
 import { JobManager } from './jobs/manager';
 import { createApiService, type ApiService, type ShellHooks } from './api/service';
+import { PRIORITY } from '../shared/albums';
 import type { AppInfo } from '../shared/api';
+import type { JobSnapshot } from '../shared/jobs';
+import { WorkQueue } from './albums/queue';
 import { SLEEVE_VERSION } from './version';
 
 export interface SleeveCore {
@@ -21,6 +24,23 @@ export interface SleeveCoreOptions {
   workerEnv?: Record<string, string>;
   hooks?: ShellHooks;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Start enrichment when a scan brings new albums (default; SLEEVE_ENRICH_AFTER_SCAN=0 turns it off). */
+  enrichAfterScan?: boolean;
+}
+
+/**
+ * A scan that brought new albums queues them ahead of any backfill; this
+ * starts the enrichment that works the queue, in the background, unless one
+ * runs already (it takes them next).
+ */
+function enrichAfterScans(jobs: JobManager, db: Library): void {
+  jobs.on('update', (job: JobSnapshot) => {
+    if (job.kind !== 'scan' || job.state !== 'done') return;
+    const waiting = new WorkQueue(db).peekPriority('match');
+    if (waiting === null || waiting > PRIORITY.import) return;
+    if (jobs.list(50).some((j) => j.kind === 'enrich' && (j.state === 'running' || j.state === 'queued'))) return;
+    jobs.start({ kind: 'enrich', params: {}, priority: 'background' });
+  });
 }
 
 /** Everything a shell (desktop main, web server, CLI) needs, wired once. */
@@ -43,6 +63,7 @@ export function openSleeveCore(options: SleeveCoreOptions): SleeveCore {
     options.shell,
     options.hooks,
   );
+  if (options.enrichAfterScan ?? process.env.SLEEVE_ENRICH_AFTER_SCAN !== '0') enrichAfterScans(jobs, db);
   return {
     db,
     jobs,

@@ -172,8 +172,8 @@ export function createApiService(
     enrich: async (scope, options) => {
       // One enrichment job at a time: one already running takes the new albums from the queue, most urgent first.
       const running = manager.list(50).find((j) => j.kind === 'enrich' && (j.state === 'running' || j.state === 'queued'));
-      if (running && !options?.refresh) {
-        queueEnrichment(db, { scope });
+      if (running) {
+        queueEnrichment(db, { scope, refresh: options?.refresh });
         return running;
       }
       return manager.start({

@@ -134,3 +134,36 @@ describe('enrich job', () => {
     }
   }, 180_000);
 });
+
+describe('enrichment after a scan', () => {
+  it('starts when a scan leaves new albums queued, and not when it leaves none', async () => {
+    const { openSleeveCore } = await import('../app');
+    const libraryPath = path.join(dir, 'after-scan.sqlite');
+    const music = fs.mkdtempSync(path.join(dir, 'music-'));
+    const core = openSleeveCore({
+      libraryPath,
+      host: new NodeWorkerHost(),
+      workerEntry: nodeWorkerEntry(),
+      shell: 'web',
+      enrichAfterScan: true,
+      workerEnv: { SLEEVE_MUSICBRAINZ_URL: fakes.urls.musicbrainz, SLEEVE_MUSICBRAINZ_RATE: '0', SLEEVE_COVERART_URL: fakes.urls.coverart },
+    });
+    try {
+      const kinds = () => core.jobs.list(20).map((j) => j.kind);
+      await core.jobs.waitFor(core.jobs.start({ kind: 'scan', params: { paths: [music] } }).id);
+      expect(kinds()).not.toContain('enrich');
+
+      fillLibraryFromCatalog(core.db, catalog, { tracks: 10, mbidShare: 1, seed: 2 });
+      const rows = await core.jobs.waitFor(core.jobs.start({ kind: 'scan', params: { paths: [music] } }).id);
+      expect(rows.state).toBe('done');
+      // The scan grouped the new tracks into albums and queued them as new imports.
+      await expect.poll(() => kinds()).toContain('enrich');
+      const enrich = core.jobs.list(20).find((j) => j.kind === 'enrich')!;
+      const done = await core.jobs.waitFor(enrich.id);
+      expect(done.state).toBe('done');
+      expect(done.counters.matched).toBeGreaterThan(0);
+    } finally {
+      await core.close();
+    }
+  }, 120_000);
+});
