@@ -94,8 +94,8 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
   const label = SOURCE_LABELS[options.source];
   const secrets = (options.secrets ?? []).filter((s) => s.length > 0);
   const connectedHosts = new Set<string>();
-  let unreachableUntil = 0;
-  let unreachableReason = '';
+  // Per host: an image CDN that is down must not hold back the API beside it.
+  const unreachable = new Map<string, { until: number; reason: string }>();
 
   const mask = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
 
@@ -121,12 +121,13 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
     }
     if (useCache) count('cacheMisses');
 
-    if (Date.now() < unreachableUntil) {
-      throw new DeferredError(options.source, `${label} is unreachable (${unreachableReason}); try again later`, unreachableUntil);
+    const host = url.host;
+    const down = unreachable.get(host);
+    if (down && Date.now() < down.until) {
+      throw new DeferredError(options.source, `${label} is unreachable (${down.reason}); try again later`, down.until);
     }
 
     if (!options.fetch) await warmFetch();
-    const host = url.host;
     let lastProblem = '';
     let retryAt: number | null = null;
     for (let attempt = 0; attempt <= retry.retries; attempt++) {
@@ -183,13 +184,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
       }
       return result;
     }
-    if (retryAt === null || retryAt <= Date.now()) {
-      unreachableUntil = Date.now() + UNREACHABLE_HOLD_MS;
-      unreachableReason = lastProblem;
-    } else {
-      unreachableUntil = retryAt;
-      unreachableReason = lastProblem;
-    }
+    unreachable.set(host, { until: retryAt === null || retryAt <= Date.now() ? Date.now() + UNREACHABLE_HOLD_MS : retryAt, reason: lastProblem });
     throw new DeferredError(
       options.source,
       `${label} did not answer ${method} ${shownUrl} (${lastProblem}) in ${retry.retries + 1} ${retry.retries === 0 ? 'try' : 'tries'}`,
