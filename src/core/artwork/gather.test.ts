@@ -161,7 +161,9 @@ describe('gatherArtwork against the fakes', () => {
     const release = added.releases[1]!;
     const front = release.coverArt.find((i) => i.front)!;
     // The 1200 px rendition, not the original scan.
-    expect(by('coverart-release')).toMatchObject({ ref: `${fakes.urls.coverart}/release/${release.id}/${front.id}.jpg`, mime: 'image/jpeg', width: 1200, height: 1200, front: true });
+    expect(by('coverart-release')).toMatchObject({ mime: 'image/jpeg', width: 1200, height: 1200, front: true });
+    // Where the archive's redirects ended: the front's 1200 px rendition.
+    expect(by('coverart-release').ref).toMatch(new RegExp(`^${fakes.urls.coverart}/.*mbid-${release.id}-${front.id}_thumb1200\\.jpg$`));
     expect(by('theaudiodb')).toMatchObject({ ref: `${fakes.urls.theaudiodb}/images/media/album/thumb/glassharbour1.jpg`, width: 700 });
     const discogsRelease = added.discogsReleases.find((r) => r.title === 'Glass Harbour')!;
     expect(by('discogs')).toMatchObject({ ref: `${fakes.urls.discogs}/images/discogs/R-${discogsRelease.id}-primary.jpeg`, width: 600 });
@@ -180,8 +182,8 @@ describe('gatherArtwork against the fakes', () => {
     const { deps } = setup();
     const withFront = await gatherArtwork(album(), deps, new AbortController().signal);
     expect(sourcesOf(withFront)).not.toContain('coverart-release-group');
-    expect(fakes.coverart.stats.byRoute['GET /release/:mbid']).toBeGreaterThan(0);
-    expect(fakes.coverart.stats.byRoute['GET /release-group/:mbid'] ?? 0).toBe(0);
+    expect(fakes.coverart.stats.byRoute['GET /release/:mbid/front-1200']).toBe(1);
+    expect(Object.keys(fakes.coverart.stats.byRoute).filter((r) => r.includes('release-group'))).toEqual([]);
     const groupOnly = await gatherArtwork(album({ mbReleaseId: null }), setup().deps, new AbortController().signal);
     expect(sourcesOf(groupOnly)[0]).toBe('coverart-release-group');
   });

@@ -11,7 +11,7 @@ import { normalizeAlbum, normalizeArtist } from '../match/normalize';
 import { DeferredError, MalformedResponseError, unexpectedStatus } from '../net/errors';
 import { abortError } from '../net/sleep';
 import type { SourceHttp } from '../net/types';
-import type { CoverArtClient, CoverArtImage } from '../sources/coverart';
+import { frontUrl, type CoverArtClient } from '../sources/coverart';
 import type { DiscogsClient } from '../sources/discogs';
 import { isSuccess } from '../sources/shared';
 import type { AudioDbAlbum, TheAudioDbClient } from '../sources/theaudiodb';
@@ -49,6 +49,12 @@ export interface GatherDeps {
   cache: ArtworkCache;
   /** Per source; default 5 s. */
   timeoutMs?: number;
+  /**
+   * A turn per source, shared by the albums gathered at once: a source's 5 s
+   * start when its turn comes, so an album waiting for TheAudioDB's next slot
+   * (one every 2 s on the free key) is not timed out by the wait.
+   */
+  turns?: Partial<Record<ArtSource, <T>(run: () => Promise<T>) => Promise<T>>>;
   /** Each picture as soon as it is stored, so the first can be shown before the slowest source answers. */
   onCandidate?: (candidate: GatheredCandidate) => void;
 }
@@ -148,9 +154,6 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-const frontOf = (images: CoverArtImage[]): CoverArtImage | undefined =>
-  images.find((i) => i.front) ?? images.find((i) => i.types.some((t) => t.toLowerCase() === 'front'));
-
 /** Discogs puts a 1x1 spacer where a release has no image. */
 const isPlaceholder = (url: string) => /spacer\.gif(?:$|\?)/i.test(url);
 
@@ -209,22 +212,21 @@ export async function gatherArtwork(album: ArtworkAlbum, deps: GatherDeps, signa
       sig: AbortSignal,
       keep: Keep,
     ): Promise<boolean> => {
-      const index = source === 'coverart-release' ? await coverart.releaseIndex(mbid, sig) : await coverart.releaseGroupIndex(mbid, sig);
-      const front = index ? frontOf(index.images) : undefined;
-      if (!front) return false;
-      // The 1200 px rendition first: plenty for any player, and an original
-      // scan can be tens of megabytes on a 5 s budget. Then the original, then 500.
-      const urls = [...new Set([front.thumbnails['1200'], front.image, front.thumbnails['500']].filter((u): u is string => !!u))];
-      for (const url of urls) {
+      const kind = source === 'coverart-release' ? 'release' : 'release-group';
+      // Straight to the front's 1200 px rendition (plenty for any player; an
+      // original scan can be tens of megabytes on a 5 s budget): one redirect
+      // chain instead of the index's and then the image's. The original when
+      // there is no 1200; a 404 on both means the archive has no front.
+      for (const size of [1200, undefined] as const) {
         let image;
         try {
-          image = await coverart.fetchImage(url, sig);
+          image = await coverart.fetchImage(frontUrl(kind, mbid, size), sig);
         } catch (err) {
           if (sig.aborted || err instanceof DeferredError) throw err;
           report(source, message(err));
           continue;
         }
-        if (image && (await keep(front.image, true, image.bytes, source))) return true;
+        if (image && (await keep(image.url, true, image.bytes, source))) return true;
       }
       return false;
     };
@@ -335,7 +337,12 @@ export async function gatherArtwork(album: ArtworkAlbum, deps: GatherDeps, signa
     },
   });
 
-  const runTask = async (task: Task): Promise<void> => {
+  const runTask = (task: Task): Promise<void> => {
+    const turn = deps.turns?.[task.source];
+    return turn ? turn(() => runTimed(task)) : runTimed(task);
+  };
+  const runTimed = async (task: Task): Promise<void> => {
+    if (signal.aborted) return;
     const timeout = AbortSignal.timeout(timeoutMs);
     const sig = AbortSignal.any([signal, timeout]);
     const keep: Keep = async (ref, front, bytes, from = task.source) => {

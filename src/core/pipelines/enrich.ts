@@ -83,13 +83,17 @@ export const enrichJob: JobDefinition<EnrichParams> = {
     const theaudiodb = new TheAudioDbClient(net.http('theaudiodb'), ctx.secrets.theaudiodbKey);
     const discogs = discogsToken ? new DiscogsClient(net.http('discogs'), discogsToken) : null;
 
-    let matchDone = false;
-    const matching = (ctx.params.artworkOnly ? Promise.resolve() : runMatchLane(ctx, queue, new MatchLane(ctx, queue, { musicbrainz, theaudiodb, discogs }))).finally(() => {
-      matchDone = true;
-    });
+    // The lanes end together: while one works, the other waits for what it may queue
+    // (a match brings artwork ids; an album imported meanwhile brings a match).
+    const lanes: Lanes = { matchIdle: ctx.params.artworkOnly ?? false, artworkDone: ctx.params.noArtwork ?? false };
+    const matching = ctx.params.artworkOnly
+      ? Promise.resolve()
+      : runMatchLane(ctx, queue, new MatchLane(ctx, queue, { musicbrainz, theaudiodb, discogs }), lanes);
     const artwork = ctx.params.noArtwork
       ? Promise.resolve()
-      : runArtworkLane(ctx, queue, net, { theaudiodb, discogs }, () => matchDone);
+      : runArtworkLane(ctx, queue, net, { theaudiodb, discogs }, lanes).finally(() => {
+          lanes.artworkDone = true;
+        });
     await Promise.all([matching, artwork]);
   },
 };
@@ -167,10 +171,25 @@ class MatchLane {
   }
 }
 
-async function runMatchLane(ctx: JobContext<EnrichParams>, queue: WorkQueue, lane: MatchLane): Promise<void> {
+interface Lanes {
+  /** The match lane has nothing to do (and waits only for what the artwork lane might still bring). */
+  matchIdle: boolean;
+  artworkDone: boolean;
+}
+
+const LANE_POLL_MS = 100;
+const ARTWORK_ALBUMS_AT_ONCE = 4;
+
+async function runMatchLane(ctx: JobContext<EnrichParams>, queue: WorkQueue, lane: MatchLane, lanes: Lanes): Promise<void> {
   while (!ctx.signal.aborted) {
     const next = queue.peekPriority('match');
-    if (next === null) break;
+    if (next === null) {
+      lanes.matchIdle = true;
+      if (lanes.artworkDone) break;
+      await new Promise((r) => setTimeout(r, LANE_POLL_MS));
+      continue;
+    }
+    lanes.matchIdle = false;
     // Urgent work goes one album at a time, so it is not held up by a batch.
     const items = queue.take('match', next < PRIORITY.backfill ? 1 : SEARCH_BATCH);
     if (items.length === 0) break;
@@ -186,7 +205,7 @@ async function runArtworkLane(
   queue: WorkQueue,
   net: Network,
   clients: { theaudiodb: TheAudioDbClient; discogs: DiscogsClient | null },
-  matchDone: () => boolean,
+  lanes: Lanes,
 ): Promise<void> {
   const db = ctx.library();
   const cache = new ArtworkCache(artworkCacheDir(db.name));
@@ -194,10 +213,11 @@ async function runArtworkLane(
   // TheAudioDB's and Discogs' pictures live on CDNs (r2.theaudiodb.com, i.discogs.com), outside
   // their APIs' limits: downloads go at the pace the archive's image downloads go, each host on its own gate.
   const fetchImage = imageFetcher(() => net.http('coverart'));
-  // One backfill album at a time: TheAudioDB's free tier answers one request every 2 s, and an
-  // album waiting longer than that for its turn would run past its 5 s. Urgent albums (a
-  // selection, a new import) do not wait for a slot.
-  const limit = pLimit(ctx.params.artworkConcurrency ?? 1);
+  // Several albums at once, each asking every source at once; the rate-limited sources take
+  // turns across albums (TheAudioDB's free key answers one request every 2 s), and a source's
+  // 5 s start with its turn. Urgent albums (a selection, a new import) do not wait for a slot.
+  const limit = pLimit(ctx.params.artworkConcurrency ?? ARTWORK_ALBUMS_AT_ONCE);
+  const turns = { theaudiodb: pLimit(1), discogs: pLimit(1), 'coverart-release': pLimit(2) };
   const inFlight = new Set<Promise<void>>();
   const gatherOne = async (item: WorkItem) => {
     const album = loadArtworkAlbum(db, item.albumId);
@@ -214,6 +234,7 @@ async function runArtworkLane(
           discogs: clients.discogs,
           fetchImage,
           cache,
+          turns,
           // Shown as it arrives; the full set below settles the suggestion and what went stale.
           onCandidate: (candidate) => saveArtCandidates(db, item.albumId, [candidate], { deferred: true }),
         },
@@ -240,8 +261,8 @@ async function runArtworkLane(
     const items = queue.take('artwork', 1);
     if (items.length === 0) {
       // Matching may still queue albums for artwork: wait for it before calling the lane done.
-      if (matchDone() && inFlight.size === 0) break;
-      await Promise.race([...inFlight, new Promise((r) => setTimeout(r, 100))]);
+      if (lanes.matchIdle && inFlight.size === 0 && queue.peekPriority('match') === null) break;
+      await Promise.race([...inFlight, new Promise((r) => setTimeout(r, LANE_POLL_MS))]);
       continue;
     }
     const item = items[0]!;
@@ -253,7 +274,7 @@ async function runArtworkLane(
       while (!ctx.signal.aborted && limit.activeCount + limit.pendingCount >= limit.concurrency) {
         const next = queue.peekPriority('artwork');
         if (next !== null && next < PRIORITY.backfill) break;
-        await Promise.race([...inFlight, new Promise((r) => setTimeout(r, 100))]);
+        await Promise.race([...inFlight, new Promise((r) => setTimeout(r, LANE_POLL_MS))]);
       }
     }
   }
