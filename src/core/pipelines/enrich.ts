@@ -6,7 +6,7 @@ import { WorkQueue, type WorkItem } from '../albums/queue';
 import { queueEnrichment } from '../albums/plan';
 import { loadArtworkAlbum, loadEnrichAlbums, matchStateOf, saveOutcome } from '../albums/store';
 import { ArtworkCache, artworkCacheDir } from '../artwork/cache';
-import { gatherArtwork, imageFetcher } from '../artwork/gather';
+import { gatherArtwork, imageFetcher, type GatherDeps } from '../artwork/gather';
 import { saveArtCandidates } from '../artwork/store';
 import { AlbumMatcher, SEARCH_BATCH, type AlbumOutcome, type EnrichAlbum } from '../enrich/match';
 import type { JobContext, JobDefinition } from '../jobs/types';
@@ -178,7 +178,12 @@ interface Lanes {
 }
 
 const LANE_POLL_MS = 100;
-const ARTWORK_ALBUMS_AT_ONCE = 4;
+export const ARTWORK_ALBUMS_AT_ONCE = 4;
+
+/** How the rate-limited artwork sources take turns across the albums gathered at once. */
+export function artworkTurns(): NonNullable<GatherDeps['turns']> {
+  return { theaudiodb: pLimit(1), discogs: pLimit(1), 'coverart-release': pLimit(2) };
+}
 
 async function runMatchLane(ctx: JobContext<EnrichParams>, queue: WorkQueue, lane: MatchLane, lanes: Lanes): Promise<void> {
   while (!ctx.signal.aborted) {
@@ -217,7 +222,7 @@ async function runArtworkLane(
   // turns across albums (TheAudioDB's free key answers one request every 2 s), and a source's
   // 5 s start with its turn. Urgent albums (a selection, a new import) do not wait for a slot.
   const limit = pLimit(ctx.params.artworkConcurrency ?? ARTWORK_ALBUMS_AT_ONCE);
-  const turns = { theaudiodb: pLimit(1), discogs: pLimit(1), 'coverart-release': pLimit(2) };
+  const turns = artworkTurns();
   const inFlight = new Set<Promise<void>>();
   const gatherOne = async (item: WorkItem) => {
     const album = loadArtworkAlbum(db, item.albumId);
