@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { makeAudioFile } from '../src/core/scan/testing/audio';
-import { Catalog, startFakes, type Fakes } from '../src/core/testing/fakes';
+import { Catalog, fakeServiceEnv, startFakes, type Fakes } from '../src/core/testing/fakes';
 import { solidPng } from '../src/core/testing/fakes/images';
-import { ROOT } from './server';
+import { ROOT, startServer, type RunningServer } from './server';
 
 /** One album as the catalog knows it and as its files are tagged. */
 interface AlbumFixture {
@@ -71,66 +70,16 @@ function makeMusicFolder(): string {
   return root;
 }
 
-interface Served {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/**
- * `serve` on a library this test keeps, so a second start opens the same
- * one (startServer makes a fresh library each time and removes it on stop).
- */
-async function serve(dir: string, env: Record<string, string>): Promise<Served> {
-  if (!fs.existsSync(path.join(ROOT, 'out/renderer/index.html'))) {
-    throw new Error("The renderer is not built: run 'npm run build' before the e2e suite.");
-  }
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--db', path.join(dir, 'library.sqlite'), '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, SLEEVE_SECRETS: path.join(dir, 'secrets.json'), SLEEVE_ENRICH_AFTER_SCAN: '0', ...env },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = out.match(/Open: (http:\/\/\S+)/);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before printing its URL:\n${out}`)));
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 let fakes: Fakes;
 let music: string;
 let libraryDir: string;
-let server: Served | undefined;
+let server: RunningServer | undefined;
 let env: Record<string, string>;
 
 test.beforeAll(async () => {
   fakes = await startFakes({ catalog: makeCatalog() });
   music = makeMusicFolder();
-  env = {
-    SLEEVE_MUSICBRAINZ_URL: fakes.urls.musicbrainz,
-    SLEEVE_MUSICBRAINZ_RATE: '0',
-    SLEEVE_COVERART_URL: fakes.urls.coverart,
-    SLEEVE_THEAUDIODB_URL: fakes.urls.theaudiodb,
-    SLEEVE_THEAUDIODB_RATE: '0',
-    SLEEVE_DISCOGS_URL: fakes.urls.discogs,
-    SLEEVE_DISCOGS_RATE: '0',
-    SLEEVE_SPOTIFY_API_URL: fakes.urls.spotify,
-    SLEEVE_SPOTIFY_ACCOUNTS_URL: fakes.urls.spotifyAccounts,
-    SLEEVE_HTTP_RETRIES: '1',
-    SLEEVE_HTTP_RETRY_BASE_MS: '20',
-  };
+  env = fakeServiceEnv(fakes.urls);
 });
 test.afterAll(async () => {
   await fakes?.close();
@@ -138,7 +87,7 @@ test.afterAll(async () => {
 });
 test.beforeEach(async () => {
   libraryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sleeve-e2e-enrich-lib-'));
-  server = await serve(libraryDir, env);
+  server = await startServer({ env, dir: libraryDir });
 });
 test.afterEach(async () => {
   await server?.stop();
@@ -250,7 +199,7 @@ test('enrich the albums, choose a picture that outlives a restart, and settle a 
 
   // A restart on the same library: the choice is still the one in use.
   await server!.stop();
-  server = await serve(libraryDir, env);
+  server = await startServer({ env, dir: libraryDir });
   await page.goto(`${server.url}#albums`);
   await albumRow(page, 'Harvest of Lanterns').click();
   await page.keyboard.press('Enter');

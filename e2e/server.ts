@@ -15,14 +15,16 @@ export interface RunningServer {
 }
 
 /**
- * Starts `serve` as a user would, on a fresh library with its own secrets
- * file, and reads the URL it prints. env adds variables (service URLs).
+ * Starts `serve` as a user would, with its own secrets file, and reads the
+ * URL it prints. env adds variables (service URLs). Without dir, a fresh
+ * library removed on stop; with dir, the library in it, kept, so a second
+ * start opens the same one.
  */
-export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(options: { env?: Record<string, string>; dir?: string } = {}): Promise<RunningServer> {
   if (!fs.existsSync(path.join(ROOT, 'out/renderer/index.html'))) {
     throw new Error("The renderer is not built: run 'npm run build' before the e2e suite.");
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sleeve-e2e-'));
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sleeve-e2e-'));
   const libraryPath = path.join(dir, 'library.sqlite');
   const child: ChildProcess = spawn(
     process.execPath,
@@ -53,7 +55,7 @@ export async function startServer(options: { env?: Record<string, string> } = {}
         child.kill('SIGTERM');
         await exited;
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { makeAudioFile } from '../src/core/scan/testing/audio';
-import { Catalog, startFakes, type AddedAlbum, type Fakes } from '../src/core/testing/fakes';
+import { Catalog, fakeServiceEnv, startFakes, type AddedAlbum, type Fakes } from '../src/core/testing/fakes';
 import { ROOT, startServer, type RunningServer } from './server';
 
 /**
@@ -155,21 +155,7 @@ test.afterAll(async () => {
   if (music) fs.rmSync(music, { recursive: true, force: true });
 });
 test.beforeEach(async () => {
-  server = await startServer({
-    env: {
-      SLEEVE_MUSICBRAINZ_URL: fakes.urls.musicbrainz,
-      SLEEVE_MUSICBRAINZ_RATE: '0',
-      SLEEVE_COVERART_URL: fakes.urls.coverart,
-      SLEEVE_THEAUDIODB_URL: fakes.urls.theaudiodb,
-      SLEEVE_THEAUDIODB_RATE: '0',
-      SLEEVE_DISCOGS_URL: fakes.urls.discogs,
-      SLEEVE_DISCOGS_RATE: '0',
-      SLEEVE_SPOTIFY_API_URL: fakes.urls.spotify,
-      SLEEVE_SPOTIFY_ACCOUNTS_URL: fakes.urls.spotifyAccounts,
-      SLEEVE_HTTP_RETRIES: '1',
-      SLEEVE_HTTP_RETRY_BASE_MS: '20',
-    },
-  });
+  server = await startServer({ env: fakeServiceEnv(fakes.urls) });
 });
 test.afterEach(async () => {
   await server?.stop();

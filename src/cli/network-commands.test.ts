@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakes, type Fakes } from '../core/testing/fakes';
+import { runCli, type CliRun } from './testing/run-cli';
 
-const root = path.resolve(import.meta.dirname, '../..');
 let dir: string;
 let db: string;
 let secretsFile: string;
@@ -22,20 +21,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI without blocking this process, which serves the fakes. */
-function cli(args: string[], input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args, '--db', db], {
-      cwd: root,
-      env: { ...process.env, SLEEVE_SECRETS: secretsFile, SLEEVE_HTTP_RETRY_BASE_MS: '20', SLEEVE_HTTP_RETRIES: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.stdin.end(input);
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
+function cli(args: string[], input = ''): Promise<CliRun> {
+  return runCli([...args, '--db', db], { env: { SLEEVE_SECRETS: secretsFile }, input });
 }
 
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;

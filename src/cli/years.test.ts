@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Track } from '../shared/library';
 import { openLibrary } from '../core/db/library';
 import { generateCatalog, startFakes, type Fakes } from '../core/testing/fakes';
+import { runCli, type CliRun } from './testing/run-cli';
 import { fillLibraryFromCatalog, type CatalogTrack } from '../core/years/testing/catalog-library';
 
-const root = path.resolve(import.meta.dirname, '../..');
 let fakes: Fakes;
 let dir: string;
 const catalog = generateCatalog({ seed: 8, artists: 6 });
@@ -22,25 +21,14 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(db: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args, '--db', db], {
-      cwd: root,
-      env: {
-        ...process.env,
-        SLEEVE_SECRETS: path.join(dir, 'secrets.json'),
-        SLEEVE_THEAUDIODB_URL: fakes.urls.theaudiodb,
-        SLEEVE_THEAUDIODB_RATE: '0',
-        SLEEVE_DISCOGS_URL: fakes.urls.discogs,
-        SLEEVE_HTTP_RETRY_BASE_MS: '20',
-        SLEEVE_HTTP_RETRIES: '1',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+function cli(db: string, args: string[]): Promise<CliRun> {
+  return runCli([...args, '--db', db], {
+    env: {
+      SLEEVE_SECRETS: path.join(dir, 'secrets.json'),
+      SLEEVE_THEAUDIODB_URL: fakes.urls.theaudiodb,
+      SLEEVE_THEAUDIODB_RATE: '0',
+      SLEEVE_DISCOGS_URL: fakes.urls.discogs,
+    },
   });
 }
 

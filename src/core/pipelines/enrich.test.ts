@@ -9,7 +9,7 @@ import { openLibrary, type Library } from '../db/library';
 import { registerJobKinds } from '../jobs/kinds';
 import { JobManager } from '../jobs/manager';
 import { NodeWorkerHost, nodeWorkerEntry } from '../jobs/node-host';
-import { generateCatalog, startFakes, type Fakes } from '../testing/fakes';
+import { fakeServiceEnv, generateCatalog, startFakes, type Fakes } from '../testing/fakes';
 import { fillLibraryFromCatalog, type CatalogTrack } from '../years/testing/catalog-library';
 
 registerJobKinds();
@@ -33,15 +33,7 @@ function openManager(libraryPath: string, db: Library) {
     libraryPath,
     host: new NodeWorkerHost(),
     workerEntry: nodeWorkerEntry(),
-    workerEnv: {
-      SLEEVE_MUSICBRAINZ_URL: fakes.urls.musicbrainz,
-      SLEEVE_MUSICBRAINZ_RATE: '0',
-      SLEEVE_COVERART_URL: fakes.urls.coverart,
-      SLEEVE_COVERART_RATE: '0',
-      SLEEVE_THEAUDIODB_URL: fakes.urls.theaudiodb,
-      SLEEVE_THEAUDIODB_RATE: '0',
-      SLEEVE_DISCOGS_URL: fakes.urls.discogs,
-    },
+    workerEnv: fakeServiceEnv(fakes.urls),
   });
 }
 
@@ -146,7 +138,7 @@ describe('enrichment after a scan', () => {
       workerEntry: nodeWorkerEntry(),
       shell: 'web',
       enrichAfterScan: true,
-      workerEnv: { SLEEVE_MUSICBRAINZ_URL: fakes.urls.musicbrainz, SLEEVE_MUSICBRAINZ_RATE: '0', SLEEVE_COVERART_URL: fakes.urls.coverart },
+      workerEnv: fakeServiceEnv(fakes.urls),
     });
     try {
       const kinds = () => core.jobs.list(20).map((j) => j.kind);

@@ -91,6 +91,28 @@ export async function startFakes(options: StartFakesOptions = {}): Promise<Fakes
   }
 }
 
+/**
+ * Environment for a Sleeve process (a CLI, a server, a job worker) that
+ * sends every service to these fakes, unthrottled (rate 0, as a mirror),
+ * with quick retries so a test that makes a service fail does not wait.
+ */
+export function fakeServiceEnv(urls: Record<SourceName, string>): Record<string, string> {
+  return {
+    SLEEVE_MUSICBRAINZ_URL: urls.musicbrainz,
+    SLEEVE_MUSICBRAINZ_RATE: '0',
+    SLEEVE_COVERART_URL: urls.coverart,
+    SLEEVE_COVERART_RATE: '0',
+    SLEEVE_THEAUDIODB_URL: urls.theaudiodb,
+    SLEEVE_THEAUDIODB_RATE: '0',
+    SLEEVE_DISCOGS_URL: urls.discogs,
+    SLEEVE_DISCOGS_RATE: '0',
+    SLEEVE_SPOTIFY_API_URL: urls.spotify,
+    SLEEVE_SPOTIFY_ACCOUNTS_URL: urls.spotifyAccounts,
+    SLEEVE_HTTP_RETRIES: '1',
+    SLEEVE_HTTP_RETRY_BASE_MS: '20',
+  };
+}
+
 export { generateCatalog, Catalog } from './catalog';
 export type * from './catalog';
 export { startFakeServer, start, FakeStats, json, text, MUSICBRAINZ_RATE_LIMIT_BODY } from './server';
