@@ -1,5 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, type KeyboardEvent, type MouseEvent } from 'react';
 import type { AlbumSummary } from '../../../shared/albums';
 import { formatCount } from '../../../shared/format';
 import { albumTitle, artText, artTooltip, matchText, matchTooltip } from '../albums';
@@ -16,7 +15,7 @@ import {
   type Selection,
 } from '../selection';
 import { Thumb } from './Thumb';
-import { usePagedRows } from './usePagedRows';
+import { useVirtualPages } from './usePagedRows';
 
 interface Props {
   label: string;
@@ -46,25 +45,7 @@ const COMPACT_TEMPLATE = '40px minmax(0, 1fr)';
  */
 export function AlbumTable(props: Props) {
   const { total, loadPage, version, queryKey, selection, onSelection, current } = props;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-  });
-  const items = virtualizer.getVirtualItems();
-  const rowAt = usePagedRows({
-    loadPage,
-    version,
-    queryKey,
-    first: items.length > 0 ? items[0]!.index : null,
-    last: items.length > 0 ? items[items.length - 1]!.index : null,
-  });
-
-  useEffect(() => {
-    scrollRef.current?.scrollTo({ top: 0 });
-  }, [queryKey]);
+  const { scrollRef, virtualizer, items, rowAt } = useVirtualPages({ total, loadPage, version, queryKey, rowHeight: ROW_HEIGHT, overscan: 10 });
 
   // The focus moved from outside (the next album in review): bring it into view.
   const focus = selection.focus;

@@ -1,6 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { usePagedRows } from './usePagedRows';
+import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useVirtualPages } from './usePagedRows';
 
 export interface Column<T> {
   key: string;
@@ -41,29 +40,13 @@ const ROW_HEIGHT = 28;
  */
 export function VirtualTable<T>(props: Props<T>) {
   const { columns, total, loadPage, version, queryKey } = props;
-  const scrollRef = useRef<HTMLDivElement>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const template = columns.map((c) => c.width).join(' ');
+  const { scrollRef, virtualizer, items, rowAt } = useVirtualPages({ total, loadPage, version, queryKey, rowHeight: ROW_HEIGHT, overscan: 15 });
 
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 15,
-  });
-  const items = virtualizer.getVirtualItems();
-  const rowAt = usePagedRows({
-    loadPage,
-    version,
-    queryKey,
-    first: items.length > 0 ? items[0]!.index : null,
-    last: items.length > 0 ? items[items.length - 1]!.index : null,
-  });
-
-  // Another query: go back to the top.
+  // Another query: nothing selected.
   useEffect(() => {
     setSelected(null);
-    scrollRef.current?.scrollTo({ top: 0 });
   }, [queryKey]);
 
   const onKeyDown = (event: KeyboardEvent) => {

@@ -1,3 +1,4 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 export const PAGE_SIZE = 200;
@@ -66,4 +67,34 @@ export function usePagedRows<T>(options: {
   }, [firstPage, lastPage, fetchPage, version, queryKey]);
 
   return useCallback((index: number): T | undefined => pages.current.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE], []);
+}
+
+/**
+ * A virtualized list over paged rows, the one both tables use: the scroll
+ * element's ref, the virtualizer, the items in view, and each row by index
+ * (undefined while its page loads). A new queryKey scrolls back to the top.
+ */
+export function useVirtualPages<T>(options: {
+  total: number;
+  loadPage(offset: number, limit: number): Promise<T[]>;
+  version: number;
+  queryKey: string;
+  rowHeight: number;
+  overscan: number;
+}) {
+  const { total, loadPage, version, queryKey, rowHeight, overscan } = options;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan });
+  const items = virtualizer.getVirtualItems();
+  const rowAt = usePagedRows({
+    loadPage,
+    version,
+    queryKey,
+    first: items.length > 0 ? items[0]!.index : null,
+    last: items.length > 0 ? items[items.length - 1]!.index : null,
+  });
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [queryKey]);
+  return { scrollRef, virtualizer, items, rowAt };
 }
