@@ -23,8 +23,9 @@ function idList(value: string | boolean | undefined, name: string): number[] | u
 function matchText(a: AlbumSummary): string {
   const m = a.match;
   if (m.state === null) return 'not matched yet';
-  if (m.state !== 'matched') return m.state === 'review' ? `in review (best ${m.score})` : m.state === 'notFound' ? 'not found' : 'deferred';
-  return `${m.source} ${m.score ?? ''}${m.confirmed ? ' (confirmed)' : ''}`;
+  const score = m.score === null ? '' : ` ${m.score.toFixed(2)}`;
+  if (m.state !== 'matched') return m.state === 'review' ? `in review (best${score})` : m.state === 'notFound' ? 'not found' : 'deferred';
+  return `${m.source}${score}${m.confirmed ? ' (confirmed)' : ''}`;
 }
 
 function albumLine(a: AlbumSummary): string {
@@ -74,7 +75,12 @@ export const ALBUM_COMMANDS: Command[] = [
       const all = view === 'all' && values.filter === undefined;
       const write = (a: AlbumSummary) => out.stdout.write(values.json ? `${JSON.stringify(a)}\n` : albumLine(a));
       if (all) {
-        for (const album of iterateAlbums(core.db)) write(album);
+        let any = false;
+        for (const album of iterateAlbums(core.db)) {
+          any = true;
+          write(album);
+        }
+        if (!any && !values.json) out.stdout.write("No albums yet: 'scan DIR' adds your music, and its albums with it.\n");
         return 0;
       }
       for (let offset = 0; ; offset += 1000) {
@@ -145,6 +151,7 @@ export const ALBUM_COMMANDS: Command[] = [
       if (positionals.length === 0) {
         for (let offset = 0; ; offset += 1000) {
           const page = listAlbums(core.db, { view: 'review', offset, limit: 1000 });
+          if (page.total === 0 && !values.json) out.stdout.write('Nothing waiting for review.\n');
           for (const a of page.albums) out.stdout.write(values.json ? `${JSON.stringify(a)}\n` : albumLine(a));
           if (offset + page.albums.length >= page.total || page.albums.length === 0) break;
         }
