@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlbumSummary, ArtCandidate } from '../shared/albums';
 import { openLibrary } from '../core/db/library';
 import { fakeServiceEnv, generateCatalog, startFakes, type Fakes } from '../core/testing/fakes';
-import { runCli, type CliRun } from './testing/run-cli';
+import { jsonLines, runCli, type CliRun } from './testing/run-cli';
 import { fillLibraryFromCatalog } from '../core/years/testing/catalog-library';
 
 let fakes: Fakes;
@@ -27,12 +27,7 @@ function cli(db: string, args: string[]): Promise<CliRun> {
   });
 }
 
-const lines = <T>(stdout: string) =>
-  stdout
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as T);
+const lines = jsonLines;
 
 describe('npm run cli -- enrich, albums, art', () => {
   it('matches, prints one JSON object per album, and a picture chosen with --choose survives a later run', async () => {

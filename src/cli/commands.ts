@@ -6,6 +6,7 @@ import { formatDuration } from '../shared/format';
 import { summaryLine } from './progress-line';
 import { ALBUM_COMMANDS } from './album-commands';
 import { NETWORK_COMMANDS } from './network-commands';
+import { PLAYLIST_COMMANDS } from './playlist-commands';
 import { NETWORK_OPTIONS, NETWORK_USAGE, networkParamsFromFlags } from './network-options';
 import { runJobInForeground, type JobOutput } from './run-job';
 import { UsageError } from './usage-error';
@@ -163,6 +164,7 @@ export const COMMANDS: Command[] = [
   },
   ...ALBUM_COMMANDS,
   ...NETWORK_COMMANDS,
+  ...PLAYLIST_COMMANDS,
 ];
 
 export function usage(): string {

@@ -28,3 +28,12 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
     child.on('exit', (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+/** Every line of a --json output, parsed. */
+export function jsonLines<T>(stdout: string): T[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as T);
+}

@@ -268,6 +268,40 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX work_queue_next ON work_queue (stage, state, priority, id);
     `,
   },
+  {
+    version: 6,
+    description: 'playlists imported from M3U/M3U8 files',
+    sql: `
+      -- source_path is the file a playlist came from: importing that file
+      -- again updates this playlist rather than adding a second one. NULL
+      -- for a playlist made in Sleeve (SQLite lets many rows share NULL).
+      CREATE TABLE playlists (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT    NOT NULL,
+        source_path  TEXT    UNIQUE,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL
+      );
+
+      -- Keyed by position, not by track: a playlist may hold a track twice.
+      -- location is the path or URL as the file wrote it, and the #EXTINF
+      -- parts are kept, so an entry whose track is missing today can still
+      -- be found by a later import or written back out unchanged.
+      CREATE TABLE playlist_entries (
+        playlist_id       INTEGER NOT NULL REFERENCES playlists (id) ON DELETE CASCADE,
+        position          INTEGER NOT NULL,
+        track_id          INTEGER REFERENCES tracks (id) ON DELETE SET NULL,
+        location          TEXT    NOT NULL,
+        line              INTEGER,
+        extinf_artist     TEXT,
+        extinf_title      TEXT,
+        extinf_seconds    REAL,
+        resolution        TEXT    NOT NULL CHECK (resolution IN ('path', 'relative', 'tags', 'missing')),
+        PRIMARY KEY (playlist_id, position)
+      );
+      CREATE INDEX playlist_entries_by_track ON playlist_entries (track_id) WHERE track_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
