@@ -84,6 +84,32 @@ async function pickListensFile(): Promise<string> {
   const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
   return result.canceled ? '' : (result.filePaths[0] ?? '');
 }
+/** Playlist files from the system dialog; [] when the user closes it. */
+async function pickPlaylistFiles(): Promise<string[]> {
+  const options: OpenDialogOptions = {
+    title: 'Import playlists',
+    buttonLabel: 'Import',
+    properties: ['openFile', 'multiSelections'],
+    filters: [
+      { name: 'Playlists', extensions: ['m3u', 'm3u8'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  };
+  const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? [] : result.filePaths;
+}
+
+/** Where to export a playlist; '' when the user closes the dialog. */
+async function pickPlaylistExportPath(suggestedName: string): Promise<string> {
+  const options = {
+    title: 'Export playlist',
+    defaultPath: `${suggestedName.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'Playlist'}.m3u8`,
+    filters: [{ name: 'M3U8 playlist', extensions: ['m3u8'] }],
+  };
+  const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+  return result.canceled ? '' : (result.filePath ?? '');
+}
+
 let mainWindow: BrowserWindow | null = null;
 
 /** Runs a command in the page, which knows what it shows (the section, the Library's filter). */
@@ -136,6 +162,8 @@ async function start(): Promise<void> {
       hooks: {
         pickFolders: () => pickFolders(),
         pickListensFile: () => pickListensFile(),
+        pickPlaylistFiles: () => pickPlaylistFiles(),
+        pickPlaylistExportPath: (name) => pickPlaylistExportPath(name),
         secrets: desktopSecretStore(app.getPath('userData')),
         artBaseUrl: `${ART_SCHEME}://art/`,
       },
@@ -186,6 +214,16 @@ async function start(): Promise<void> {
       findYears: () => {
         if (inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'find-years' }))")) return;
         api.call('findYears', []).catch((err: Error) => dialog.showErrorBox('Sleeve could not find release years', err.message));
+      },
+      importPlaylists: async () => {
+        const files = await pickPlaylistFiles();
+        if (files.length === 0) return;
+        try {
+          await api.call('importPlaylists', [files]);
+          inPage("location.hash = '#playlists'; window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'playlists-changed' }))");
+        } catch (err) {
+          dialog.showErrorBox('Sleeve could not import the playlists', (err as Error).message);
+        }
       },
       enrich: () => {
         // The page knows the selection; without a page, every album.

@@ -6,6 +6,7 @@ export interface MenuActions {
   importListens(): void;
   rescanAll(): void;
   findYears(): void;
+  importPlaylists(): void;
   /** Enrich Albums: the page narrows it to the Albums view's selection, as its key does. */
   enrich(): void;
   openSettings(): void;
@@ -64,6 +65,10 @@ export function buildMenu(libraryPath: string, actions: MenuActions): Menu {
         { label: 'Find Release Years', accelerator: 'CmdOrCtrl+Y', click: () => actions.findYears() },
         { label: 'Enrich Albums', accelerator: 'CmdOrCtrl+E', click: () => actions.enrich() },
       ],
+    },
+    {
+      label: '&Playlists',
+      submenu: [{ label: 'Import Playlists…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.importPlaylists() }],
     },
     { role: 'windowMenu' },
     {

@@ -1,4 +1,5 @@
 import type { AlbumDetail, AlbumListPage, AlbumListQuery, AlbumSummary, ArtCandidate, EnrichScope, EnrichStats } from './albums';
+import type { PlaylistDetail, PlaylistImportResult, PlaylistSummary } from './playlists';
 import type { JobKindInfo, JobPriority, JobSnapshot } from './jobs';
 import type { AlbumPage, LibraryStats, Track, TrackPage, TrackQuery, YearScope, YearStats } from './library';
 import type { NetworkSettingsChange, NetworkSettingsView, SecretName, SourceName } from './network';
@@ -86,6 +87,21 @@ export interface Api {
   chooseArt(albumId: number, candidateId: number): Promise<AlbumSummary | null>;
   /** Takes the suggested picture for every album (or these) that has none chosen and no art of its own; returns how many. */
   acceptSuggestedArt(albumIds?: number[]): Promise<number>;
+  listPlaylists(): Promise<PlaylistSummary[]>;
+  playlistDetail(id: number): Promise<PlaylistDetail | null>;
+  /** Imports M3U/M3U8 files at these paths (on the machine running Sleeve); a file imported before updates its playlist. */
+  importPlaylists(paths: string[]): Promise<PlaylistImportResult[]>;
+  /** Writes the playlist as M3U8 at this path, paths relative to it; returns where, and how many entries had no track. */
+  exportPlaylist(id: number, path: string): Promise<{ path: string; entries: number; missing: number }>;
+  renamePlaylist(id: number, name: string): Promise<PlaylistSummary | null>;
+  deletePlaylist(id: number): Promise<boolean>;
+  /**
+   * Asks for playlist files with the system dialog: [] when the user cancels,
+   * null where the shell has none (a browser asks for a path).
+   */
+  pickPlaylistFiles(): Promise<string[] | null>;
+  /** Asks where to save a playlist, with a suggested file name: '' on cancel, null without a dialog. */
+  pickPlaylistExportPath(suggestedName: string): Promise<string | null>;
   /** Live job updates; returns the unsubscribe function. */
   onJobUpdate(listener: (job: JobSnapshot) => void): () => void;
   /** The library's contents changed (a scan wrote tracks); at most a few times a second. */
@@ -123,6 +139,14 @@ export const API_METHODS: readonly ApiMethod[] = [
   'artCandidates',
   'chooseArt',
   'acceptSuggestedArt',
+  'listPlaylists',
+  'playlistDetail',
+  'importPlaylists',
+  'exportPlaylist',
+  'renamePlaylist',
+  'deletePlaylist',
+  'pickPlaylistFiles',
+  'pickPlaylistExportPath',
 ];
 
 /** Events the app pushes to the renderer. */

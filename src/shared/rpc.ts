@@ -50,6 +50,14 @@ export function createApi(transport: ApiTransport): Api {
     artCandidates: (albumId) => call('artCandidates', albumId),
     chooseArt: (albumId, candidateId) => call('chooseArt', albumId, candidateId),
     acceptSuggestedArt: (albumIds) => call('acceptSuggestedArt', albumIds),
+    listPlaylists: () => call('listPlaylists'),
+    playlistDetail: (id) => call('playlistDetail', id),
+    importPlaylists: (paths) => call('importPlaylists', paths),
+    exportPlaylist: (id, path) => call('exportPlaylist', id, path),
+    renamePlaylist: (id, name) => call('renamePlaylist', id, name),
+    deletePlaylist: (id) => call('deletePlaylist', id),
+    pickPlaylistFiles: () => call('pickPlaylistFiles'),
+    pickPlaylistExportPath: (name) => call('pickPlaylistExportPath', name),
     onJobUpdate: (listener) =>
       transport.subscribe((event) => {
         if (event.event === 'jobUpdate') listener(event.data);

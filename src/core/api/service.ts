@@ -6,6 +6,16 @@ import { WorkQueue } from '../albums/queue';
 import { albumDetail, albumSummary, enrichStats, listAlbums, resolveReview } from '../albums/store';
 import { acceptSuggestedArt, chooseArt, listArtCandidates } from '../artwork/store';
 import { queueEnrichment } from '../albums/plan';
+import {
+  deletePlaylist,
+  exportPlaylist,
+  importPlaylist,
+  listPlaylists,
+  playlistDetail,
+  PlaylistFileError,
+  renamePlaylist,
+  TrackResolver,
+} from '../playlists/store';
 import { SECRET_NAMES, SOURCE_NAMES } from '../../shared/network';
 import { ResponseCache } from '../net/cache';
 import { SourceSettingError } from '../net/config';
@@ -21,6 +31,7 @@ const page = { offset: z.number().int().min(0).optional(), limit: z.number().int
 const filter = z.string().max(500).optional();
 
 const id = z.number().int().positive();
+const filePath = z.string().min(1).max(4096);
 const albumIds = z.array(id).max(100_000);
 const enrichScope = z.object({ albumIds: albumIds.optional(), trackIds: albumIds.optional() });
 
@@ -96,12 +107,22 @@ const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
   artCandidates: z.tuple([id]),
   chooseArt: z.tuple([id, id]),
   acceptSuggestedArt: z.union([z.tuple([]), z.tuple([albumIds.nullish().transform((v) => v ?? undefined)])]),
+  listPlaylists: z.tuple([]),
+  playlistDetail: z.tuple([id]),
+  importPlaylists: z.tuple([z.array(filePath).min(1).max(1000)]),
+  exportPlaylist: z.tuple([id, filePath]),
+  renamePlaylist: z.tuple([id, z.string().trim().min(1).max(500)]),
+  deletePlaylist: z.tuple([id]),
+  pickPlaylistFiles: z.tuple([]),
+  pickPlaylistExportPath: z.tuple([z.string().max(500)]),
 };
 
 /** What only some shells can do: the desktop app has a folder dialog, a browser tab does not. */
 export interface ShellHooks {
   pickFolders?: () => Promise<string[] | null>;
   pickListensFile?: () => Promise<string | null>;
+  pickPlaylistFiles?: () => Promise<string[] | null>;
+  pickPlaylistExportPath?: (suggestedName: string) => Promise<string | null>;
   /** Where the page loads artwork from: the desktop app's custom protocol; the web server's /art/ by default. */
   artBaseUrl?: string;
   /** Where keys and tokens are kept: safeStorage in the desktop app, a 0600 file headless. */
@@ -197,6 +218,32 @@ export function createApiService(
       return albumSummary(db, albumId);
     },
     acceptSuggestedArt: async (ids) => acceptSuggestedArt(db, ids),
+    listPlaylists: async () => listPlaylists(db),
+    playlistDetail: async (playlistId) => playlistDetail(db, playlistId),
+    importPlaylists: async (paths) => {
+      // One resolver for every file: its title index over the library is built once.
+      const resolver = new TrackResolver(db);
+      try {
+        return paths.map((file) => importPlaylist(db, file, { resolver }));
+      } catch (err) {
+        if (err instanceof PlaylistFileError) throw new ApiRequestError(err.message);
+        throw err;
+      }
+    },
+    exportPlaylist: async (playlistId, file) => {
+      try {
+        const written = exportPlaylist(db, playlistId, file);
+        if (!written) throw new ApiRequestError(`There is no playlist ${playlistId}.`);
+        return written;
+      } catch (err) {
+        if (err instanceof ApiRequestError) throw err;
+        throw new ApiRequestError(`Sleeve could not write ${file}: ${(err as Error).message}`);
+      }
+    },
+    renamePlaylist: async (playlistId, name) => renamePlaylist(db, playlistId, name),
+    deletePlaylist: async (playlistId) => deletePlaylist(db, playlistId),
+    pickPlaylistFiles: async () => (hooks.pickPlaylistFiles ? hooks.pickPlaylistFiles() : null),
+    pickPlaylistExportPath: async (name) => (hooks.pickPlaylistExportPath ? hooks.pickPlaylistExportPath(name) : null),
   };
   return {
     async call(method, args) {
