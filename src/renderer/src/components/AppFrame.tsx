@@ -7,17 +7,19 @@ import { useAlbumsActions, useAlbumsStore } from '../stores/albums';
 import { useConnectionState } from '../stores/connection';
 import { useJobsStore } from '../stores/jobs';
 import { useLibraryActions, useLibraryStore } from '../stores/library';
+import { usePlaylistsActions } from '../stores/playlists';
 import { useYearsActions } from '../stores/years';
 import { libraryScope } from '../years';
 import { AlbumsView } from './AlbumsView';
 import { ErrorBanner } from './ErrorBanner';
 import { JobsPanel } from './JobsPanel';
 import { LibraryView } from './LibraryView';
+import { PlaylistsView } from './PlaylistsView';
 import { SettingsView } from './SettingsView';
 import { YearsView } from './YearsView';
 
 const CONNECTION_LABEL = { connecting: 'Connecting…', open: 'Connected', closed: 'Disconnected, retrying…' } as const;
-const SECTIONS = { library: 'Library', albums: 'Albums', years: 'Years', jobs: 'Jobs', settings: 'Settings' } as const;
+const SECTIONS = { library: 'Library', albums: 'Albums', playlists: 'Playlists', years: 'Years', jobs: 'Jobs', settings: 'Settings' } as const;
 type Section = keyof typeof SECTIONS;
 
 const sectionFromHash = (): Section => {
@@ -34,6 +36,7 @@ export function AppFrame() {
   const library = useLibraryActions();
   const years = useYearsActions();
   const albums = useAlbumsActions();
+  const playlists = usePlaylistsActions();
   const inReview = useAlbumsStore((s) => s.stats?.review ?? 0);
 
   /** Find Release Years from a key or the menu: the Library's view narrows it, as its button does. */
@@ -57,7 +60,7 @@ export function AppFrame() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  // Ctrl/Cmd+O, +Y, +E and +, in the browser; in the desktop app the menu's accelerators answer first.
+  // Ctrl/Cmd+O, +Shift+O, +Y, +E and +, in the browser; in the desktop app the menu's accelerators answer first.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
@@ -65,6 +68,10 @@ export function AppFrame() {
       if (key === 'o' && !event.shiftKey) {
         event.preventDefault();
         void library.addFolder();
+      } else if (key === 'o' && event.shiftKey) {
+        event.preventDefault();
+        location.hash = '#playlists';
+        void playlists.importPlaylists();
       } else if (key === 'y' && !event.shiftKey && !isTyping(event.target)) {
         event.preventDefault();
         findYears();
@@ -81,6 +88,8 @@ export function AppFrame() {
       const command = (event as CustomEvent<string>).detail;
       if (command === 'find-years') findYears();
       else if (command === 'enrich') void enrich();
+      // The menu imported already; the page shows what came in.
+      else if (command === 'playlists-changed') void playlists.load({ newest: true });
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('sleeve:command', onCommand);
@@ -88,7 +97,7 @@ export function AppFrame() {
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('sleeve:command', onCommand);
     };
-  }, [library, findYears, enrich]);
+  }, [library, playlists, findYears, enrich]);
 
   const onPaths = useCallback((paths: string[]) => void library.scan(paths), [library]);
   const onUnresolved = useCallback(
@@ -137,6 +146,8 @@ export function AppFrame() {
           <LibraryView />
         ) : section === 'albums' ? (
           <AlbumsView />
+        ) : section === 'playlists' ? (
+          <PlaylistsView />
         ) : section === 'years' ? (
           <YearsView />
         ) : section === 'jobs' ? (
