@@ -302,6 +302,64 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX playlist_entries_by_track ON playlist_entries (track_id) WHERE track_id IS NOT NULL;
     `,
   },
+  {
+    version: 7,
+    description: 'playlist sync: Spotify matches, sync targets and what Sleeve put there',
+    sql: `
+      -- One row per track: the Spotify track it is, or why not. fingerprint
+      -- is the tags the match was made from: when they change, the track is
+      -- matched again, unless the user chose (reason 'manual').
+      CREATE TABLE spotify_matches (
+        track_id     INTEGER PRIMARY KEY REFERENCES tracks (id) ON DELETE CASCADE,
+        state        TEXT    NOT NULL CHECK (state IN ('matched', 'review', 'notFound', 'deferred')),
+        uri          TEXT,
+        reason       TEXT    NOT NULL CHECK (reason IN ('id', 'isrc', 'exact', 'fuzzy', 'manual', 'review', 'notFound', 'deferred')),
+        score        REAL,
+        candidates   TEXT,
+        fingerprint  TEXT    NOT NULL,
+        matched_at   INTEGER NOT NULL
+      );
+
+      -- A playlist synced to one place: 'spotify', or 'folder:' and an
+      -- absolute path. remote_id is the Spotify playlist Sleeve made, so a
+      -- later sync updates it and never makes a second one.
+      CREATE TABLE sync_targets (
+        id              INTEGER PRIMARY KEY,
+        playlist_id     INTEGER NOT NULL REFERENCES playlists (id) ON DELETE CASCADE,
+        target          TEXT    NOT NULL,
+        remote_id       TEXT,
+        last_synced_at  INTEGER,
+        UNIQUE (playlist_id, target)
+      );
+
+      -- What Sleeve put in a target: Spotify URIs it added, or files it
+      -- copied (item is the path under the folder). Only these are ever
+      -- removed, unless the user asks for a mirror.
+      CREATE TABLE sync_items (
+        sync_target_id  INTEGER NOT NULL REFERENCES sync_targets (id) ON DELETE CASCADE,
+        item            TEXT    NOT NULL,
+        track_id        INTEGER REFERENCES tracks (id) ON DELETE SET NULL,
+        source_size     INTEGER,
+        source_mtime_ms INTEGER,
+        added_at        INTEGER NOT NULL,
+        PRIMARY KEY (sync_target_id, item)
+      );
+
+      -- The plan a dry run made, shown in the Sync dialog until the next run.
+      CREATE TABLE sync_plan_items (
+        sync_target_id  INTEGER NOT NULL REFERENCES sync_targets (id) ON DELETE CASCADE,
+        seq             INTEGER NOT NULL,
+        action          TEXT    NOT NULL CHECK (action IN ('add', 'remove', 'unchanged', 'unmatched', 'review')),
+        track_id        INTEGER REFERENCES tracks (id) ON DELETE SET NULL,
+        item            TEXT,
+        title           TEXT,
+        artist          TEXT,
+        reason          TEXT,
+        score           REAL,
+        PRIMARY KEY (sync_target_id, seq)
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
