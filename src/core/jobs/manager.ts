@@ -233,6 +233,13 @@ export class JobManager extends EventEmitter<{ update: [JobSnapshot] }> {
       this.options.log?.(message.level, `[job ${id}] ${message.message}`);
       return;
     }
+    if (message.type === 'secret') {
+      // Only a secret the job was given may be replaced by it.
+      const kind = this.live.get(id)?.kind;
+      const declared = kind ? (getJobDefinition(kind).secrets ?? []) : [];
+      if (declared.includes(message.name)) this.options.secrets?.set(message.name, message.value);
+      return;
+    }
     if (message.type === 'progress') {
       const job = this.update(id, message.progress);
       const now = Date.now();

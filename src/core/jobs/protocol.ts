@@ -1,5 +1,5 @@
 import type { JobProgress } from '../../shared/jobs';
-import type { Secrets } from '../net/secrets';
+import type { SecretName, Secrets } from '../net/secrets';
 
 /** Messages between the job manager and a worker process. */
 export type ParentToWorker =
@@ -11,4 +11,5 @@ export type WorkerEndState = 'done' | 'cancelled' | 'failed';
 export type WorkerToParent =
   | { type: 'progress'; progress: JobProgress }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'secret'; name: SecretName; value: string }
   | { type: 'end'; state: WorkerEndState; progress: JobProgress; error: string | null };

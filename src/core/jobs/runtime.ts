@@ -93,6 +93,7 @@ export function serveWorker(port: WorkerPort, exit: (code: number) => void = (co
         log,
         library: () => (library ??= openLibrary(start.libraryPath, { verify: false })),
         secrets: start.secrets ?? {},
+        saveSecret: (name, value) => void port.send({ type: 'secret', name, value }),
       });
       await finish(abort.signal.aborted ? 'cancelled' : 'done', null);
     } catch (err) {

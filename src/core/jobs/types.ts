@@ -19,6 +19,11 @@ export interface JobContext<P> {
   library(): Library;
   /** The keys and tokens the job declared, handed over at start and never stored with the job. */
   secrets: Secrets;
+  /**
+   * Keeps a new value of a declared secret in the shell's store (Spotify
+   * rotates its refresh token, and the old one stops working).
+   */
+  saveSecret?: (name: SecretName, value: string) => void;
 }
 
 /**
