@@ -69,6 +69,7 @@ export function openSleeveCore(options: SleeveCoreOptions): SleeveCore {
     jobs,
     api,
     async close() {
+      api.close();
       await jobs.shutdown();
       db.close();
     },

@@ -3,6 +3,7 @@ import { formatBytes, formatRequestRate } from '../../../shared/format';
 import type { SecretName, SourceSettingsChange, SourceSettingsView } from '../../../shared/network';
 import { useSettingsStore } from '../stores/settings';
 import { ErrorBanner } from './ErrorBanner';
+import { SpotifySection } from './SpotifySection';
 
 type Draft = { baseUrl: string; rate: string; concurrency: string };
 
@@ -182,6 +183,8 @@ export function SettingsView() {
               <SourceRow key={source.source} source={source} />
             ))}
           </div>
+          <h2>Spotify</h2>
+          <SpotifySection />
           <h2>Keys</h2>
           <p className="muted">Kept in {view.secretsLocation}. Sleeve never shows them again, and never writes them to a log.</p>
           <div className="secrets">
