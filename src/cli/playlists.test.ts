@@ -111,4 +111,56 @@ describe('npm run cli -- playlists', () => {
     expect(notAnId.status).toBe(2);
     expect(notAnId.stderr).toContain("A playlist id (see 'playlists') is needed, got 'abc'");
   }, 120_000);
+
+  it('creates a playlist and adds, moves and removes entries by the positions show prints', async () => {
+    const tracks = (await cli(['tracks', '--json'])).stdout;
+    const id = Object.fromEntries(lines<{ id: number; title: string }>(tracks).map((t) => [t.title, t.id]));
+    const order = (run: CliRun) => {
+      expect(run.status, run.stderr).toBe(0);
+      return lines<PlaylistDetail>(run.stdout)[0]!.entries.map((e) => e.track!.title);
+    };
+
+    const created = await cli(['playlists', 'create', 'Road', 'Trip']);
+    expect(created.status, created.stderr).toBe(0);
+    const made = /^Created #(\d+) {2}Road Trip {2}\(0 entries\)$/m.exec(created.stdout);
+    expect(made, created.stdout).not.toBeNull();
+    const pid = made![1]!;
+
+    // By id or by path; --at counts from 1.
+    const add = [String(id['Song One']), String(id['Song Two']), path.join(music, 'Artist B/Best Of/03 - Hello.mp3')];
+    expect(order(await cli(['playlists', 'add', pid, ...add, '--json']))).toEqual(['Song One', 'Song Two', 'Hello']);
+    const inserted = await cli(['playlists', 'add', pid, String(id.Hello), '--at', '1']);
+    expect(inserted.status, inserted.stderr).toBe(0);
+    expect(inserted.stdout).toContain('Added 1 track at 1:');
+    expect(inserted.stdout).toContain(`#${pid}  Road Trip  (4 entries)`);
+    const shown = (await cli(['playlists', 'show', pid])).stdout;
+    expect(shown).toMatch(/ {2}1\. Artist B — Hello {2}3m 00s {2}\[path\]/);
+    expect(shown).toMatch(/ {2}4\. Artist B — Hello /);
+
+    // Entries 2 and 3 (Song One, Song Two) to the end: the first of them lands at 3.
+    const moved = await cli(['playlists', 'move', pid, '2-3', '--to', '3']);
+    expect(moved.status, moved.stderr).toBe(0);
+    expect(moved.stdout).toContain('Moved 2 entries to 3–4:');
+    expect(order(await cli(['playlists', 'move', pid, '4', '--to', '1', '--json']))).toEqual(['Song Two', 'Hello', 'Hello', 'Song One']);
+    const removed = await cli(['playlists', 'remove', pid, '3', '2']);
+    expect(removed.status, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain('Removed 2 entries; the tracks stay in the library:');
+
+    // Usage errors say what to type, exit 2, and change nothing.
+    const cases: Array<[string[], string]> = [
+      [['playlists', 'create'], "playlists create takes the new playlist's name"],
+      [['playlists', 'add', pid, '99999'], 'No track with id 99999 in the library; nothing was added'],
+      [['playlists', 'add', pid, String(id.Hello), '--at', '4'], "--at must be from 1 to 3, got '4'"],
+      [['playlists', 'move', pid, '1'], 'playlists move needs --to POS'],
+      [['playlists', 'move', pid, '1', '2', '--to', '2'], "--to must be from 1 to 1, got '2'"],
+      [['playlists', 'remove', pid, '0'], "A position must be from 1 to 2, got '0'"],
+      [['playlists', 'remove', pid, '1', '--to', '2'], '--to is for playlists move'],
+    ];
+    for (const [args, message] of cases) {
+      const run = await cli(args);
+      expect(run.status, `${args.join(' ')}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toContain(message);
+    }
+    expect(order(await cli(['playlists', 'show', pid, '--json']))).toEqual(['Song Two', 'Song One']);
+  }, 180_000);
 });

@@ -1,14 +1,17 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { formatCount, formatDuration } from '../../../shared/format';
 import { isFinished } from '../../../shared/jobs';
 import type { AlbumKey, AlbumRow, Track, TrackSort } from '../../../shared/library';
 import { api } from '../api';
-import { shortcut } from '../keys';
+import { isTyping, shortcut } from '../keys';
+import { NO_SELECTION, selectedCount, type Selection } from '../selection';
 import { useJobsStore } from '../stores/jobs';
 import { useLibraryActions, useLibraryStore } from '../stores/library';
+import { usePlaylistsActions } from '../stores/playlists';
 import { useYearsActions } from '../stores/years';
 import { libraryScope, yearTooltip } from '../years';
 import { ActiveScan } from './ActiveScan';
+import { AddToPlaylist } from './AddToPlaylist';
 import { PathPrompt } from './PathPrompt';
 import { VirtualTable, type Column } from './VirtualTable';
 import { YearCell } from './YearCell';
@@ -16,6 +19,9 @@ import { useDebounced } from './useDebounced';
 import { YearsJobCard } from './YearJobs';
 
 const text = (value: string | number | null) => (value === null ? '' : String(value));
+const trackId = (t: Track) => t.id;
+/** Rows per request when Select All's ids are asked for (the Api's most). */
+const ID_PAGE = 1000;
 
 /** The Tracks columns; the Year cell edits in place, for the track being edited. */
 function trackColumns(editing: number | null, onEdit: (id: number) => void, onDone: () => void): Column<Track>[] {
@@ -63,7 +69,8 @@ function formatClock(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-function Toolbar() {
+/** children: actions on the selected rows, before the library-wide ones. */
+function Toolbar({ children }: { children?: ReactNode }) {
   const { mode, filter, stats, album, problems } = useLibraryStore();
   const actions = useLibraryActions();
   return (
@@ -95,6 +102,7 @@ function Toolbar() {
         </span>
       )}
       <span className="spacer" />
+      {children}
       <FindYearsButton />
       <button type="button" onClick={() => void actions.addFolder()} title={`Add Folder… (${shortcut('O')})`}>
         Add Folder…
@@ -228,6 +236,40 @@ export function LibraryView() {
   // Another query shows other rows: an open editor would edit one out of sight.
   useEffect(() => setEditing(null), [queryKey]);
 
+  // Tracks picked for Add to Playlist…, by id; another query starts with none.
+  const [selection, setSelection] = useState<Selection>(NO_SELECTION);
+  useEffect(() => setSelection(NO_SELECTION), [queryKey]);
+  const [adding, setAdding] = useState(false);
+  // "Added 3 tracks to Road Trip", until dismissed, replaced by the next, or the view is left.
+  const [added, setAdded] = useState<{ id: number; text: string } | null>(null);
+  const selectable = mode === 'tracks';
+  const picked = selectable ? selectedCount(selection, total) : 0;
+  const trackIds = useCallback(async (): Promise<number[]> => {
+    if (!selection.all) return [...selection.ids];
+    // Select All knows the exceptions only: ask for the rest, a page at a time, in the table's order.
+    const ids: number[] = [];
+    for (let offset = 0; offset < total; offset += ID_PAGE) {
+      const page = await loadTracks(offset, ID_PAGE);
+      for (const t of page) if (!selection.ids.has(t.id)) ids.push(t.id);
+      if (page.length < ID_PAGE) break;
+    }
+    return ids;
+  }, [selection, total, loadTracks]);
+
+  // Ctrl/Cmd+Shift+A: Add to Playlist… for the selected tracks.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.altKey || event.key.toLowerCase() !== 'a' || isTyping(event.target)) return;
+      if (!selectable) return;
+      event.preventDefault();
+      if (picked > 0) setAdding(true);
+      else actions.setNotice('Select the tracks to add first: click, Shift-click or Ctrl-click rows, or Ctrl+A in the table.');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [selectable, picked, actions]);
+  const playlists = usePlaylistsActions();
+
   const scanning = useJobsStore((s) => s.ids.some((id) => s.byId[id]?.kind === 'scan' && (s.byId[id]?.state === 'running' || s.byId[id]?.state === 'queued')));
   // While a first scan runs, show the table it fills rather than the empty-library welcome.
   const emptyLibrary = !scanning && stats !== null && stats.tracks + stats.failed + stats.missing === 0;
@@ -259,9 +301,10 @@ export function LibraryView() {
         onSort={mode === 'problems' ? undefined : (key) => actions.sortBy(key as TrackSort)}
         rowKey={(t) => t.id}
         onEdit={mode === 'problems' ? undefined : (t) => setEditing(t.id)}
+        {...(mode === 'tracks' ? { selection, onSelection: setSelection, rowId: trackId } : {})}
       />
     );
-  }, [mode, total, loadAlbums, loadTracks, version, queryKey, sort, descending, actions, columns]);
+  }, [mode, total, loadAlbums, loadTracks, version, queryKey, sort, descending, actions, columns, selection]);
 
   return (
     <section className="panel library" aria-labelledby="library-heading">
@@ -276,7 +319,45 @@ export function LibraryView() {
         <EmptyLibrary />
       ) : (
         <>
-          <Toolbar />
+          <Toolbar>
+            {selectable && (
+              <>
+                {picked > 0 && (
+                  <span className="selection-count muted" data-selected={picked}>
+                    {formatCount(picked)} selected
+                  </span>
+                )}
+                <AddToPlaylist
+                  count={picked}
+                  open={adding}
+                  setOpen={setAdding}
+                  trackIds={trackIds}
+                  onAdded={(playlist, n) =>
+                    setAdded({ id: playlist.id, text: `Added ${formatCount(n)} ${n === 1 ? 'track' : 'tracks'} to ${playlist.name}` })
+                  }
+                />
+              </>
+            )}
+          </Toolbar>
+          {added && (
+            <div className="banner banner-info" role="status" aria-label="Added to playlist">
+              <span>{added.text}</span>
+              <span className="banner-actions">
+                <button
+                  type="button"
+                  onClick={() => {
+                    void playlists.select(added.id);
+                    location.hash = '#playlists';
+                  }}
+                >
+                  Show Playlist
+                </button>
+                <button type="button" onClick={() => setAdded(null)}>
+                  Dismiss
+                </button>
+              </span>
+            </div>
+          )}
           {mode === 'problems' && (
             <div className="segmented small" role="tablist" aria-label="Problem kind">
               {(['failed', 'missing'] as const).map((kind) => (
