@@ -17,7 +17,7 @@ export const LAYERS = {
 /** Packages that stand for a layer of their own, whatever folder imports them. */
 const REACT_PACKAGES = new Set(['react', 'react-dom', 'zustand']);
 /** Packages that only run under Node, so the renderer and preload may not have them. */
-const NODE_ONLY_PACKAGES = new Set(['better-sqlite3', 'ws', 'music-metadata', 'p-limit', 'tsx', 'sharp']);
+const NODE_ONLY_PACKAGES = new Set(['better-sqlite3', 'ws', 'music-metadata', 'p-limit', 'tsx', 'sharp', 'node-taglib-sharp']);
 
 export function packageName(specifier) {
   const parts = specifier.split('/');
