@@ -7,6 +7,8 @@ import { summaryLine } from './progress-line';
 import { ALBUM_COMMANDS } from './album-commands';
 import { NETWORK_COMMANDS } from './network-commands';
 import { PLAYLIST_COMMANDS } from './playlist-commands';
+import { SPOTIFY_COMMANDS } from './spotify-commands';
+import { SYNC_COMMANDS } from './sync-commands';
 import { NETWORK_OPTIONS, NETWORK_USAGE, networkParamsFromFlags } from './network-options';
 import { runJobInForeground, type JobOutput } from './run-job';
 import { UsageError } from './usage-error';
@@ -165,6 +167,8 @@ export const COMMANDS: Command[] = [
   ...ALBUM_COMMANDS,
   ...NETWORK_COMMANDS,
   ...PLAYLIST_COMMANDS,
+  ...SPOTIFY_COMMANDS,
+  ...SYNC_COMMANDS,
 ];
 
 export function usage(): string {

@@ -34,12 +34,13 @@ export function exitCodeFor(job: JobSnapshot): number {
  */
 export async function runJobInForeground(
   core: SleeveCore,
-  request: StartJobRequest,
+  /** What to start, or a job the Api started (or found already running). */
+  request: StartJobRequest | JobSnapshot,
   out: JobOutput,
   /** Writes what the job found worth listing, before the result line. */
   report?: (final: JobSnapshot) => void,
 ): Promise<number> {
-  const job = core.jobs.start(request);
+  const job = 'id' in request ? request : core.jobs.start(request);
   const drawBar = !out.json && out.stdout.isTTY;
   let lastLine = '';
   const onUpdate = (update: JobSnapshot) => {

@@ -3,6 +3,8 @@ import type { PlaylistDetail, PlaylistImportResult, PlaylistSummary } from './pl
 import type { JobKindInfo, JobPriority, JobSnapshot } from './jobs';
 import type { AlbumPage, LibraryStats, Track, TrackPage, TrackQuery, YearScope, YearStats } from './library';
 import type { NetworkSettingsChange, NetworkSettingsView, SecretName, SourceName } from './network';
+import type { SpotifyConnectStart, SpotifyStatus } from './spotify-connect';
+import type { SyncOptions, SyncPlan, SyncRequest, SyncReviewItem } from './sync';
 
 export interface StartJobRequest {
   kind: string;
@@ -95,6 +97,14 @@ export interface Api {
   exportPlaylist(id: number, path: string): Promise<{ path: string; entries: number; missing: number }>;
   renamePlaylist(id: number, name: string): Promise<PlaylistSummary | null>;
   deletePlaylist(id: number): Promise<boolean>;
+  /** A new, empty playlist made in Sleeve; the name is trimmed, 1 to 200 characters. */
+  createPlaylist(name: string): Promise<PlaylistDetail>;
+  /** Adds library tracks (in this order) so the first lands at position (0-based); at the end without one. Null: no such playlist. */
+  addToPlaylist(playlistId: number, trackIds: number[], position?: number): Promise<PlaylistDetail | null>;
+  /** Moves the entries at positions as one block, in their order, so the first lands at to (counted after the move). */
+  moveInPlaylist(playlistId: number, positions: number[], to: number): Promise<PlaylistDetail | null>;
+  /** Removes the entries at positions; the rest close up. The tracks stay in the library. */
+  removeFromPlaylist(playlistId: number, positions: number[]): Promise<PlaylistDetail | null>;
   /**
    * Asks for playlist files with the system dialog: [] when the user cancels,
    * null where the shell has none (a browser asks for a path).
@@ -102,6 +112,33 @@ export interface Api {
   pickPlaylistFiles(): Promise<string[] | null>;
   /** Asks where to save a playlist, with a suggested file name: '' on cancel, null without a dialog. */
   pickPlaylistExportPath(suggestedName: string): Promise<string | null>;
+  /** Whether Spotify is connected (no network): a refresh token and a client ID stored, a sign-in waiting, the last failure. */
+  spotifyStatus(): Promise<SpotifyStatus>;
+  /**
+   * Starts the Spotify sign-in (PKCE, loopback redirect) and answers at once
+   * with the page to open on this machine; the token is stored when the
+   * browser comes back, and spotifyStatus() shows the outcome. A client ID
+   * given here is stored first.
+   */
+  connectSpotify(clientId?: string): Promise<SpotifyConnectStart>;
+  /** Stops waiting for a sign-in started by connectSpotify. */
+  cancelSpotifyConnect(): Promise<SpotifyStatus>;
+  /** Forgets the Spotify refresh token (the client ID stays). */
+  disconnectSpotify(): Promise<SpotifyStatus>;
+  /**
+   * Syncs playlists to Spotify or a folder: a dry run only plans (see
+   * syncPlan). The same sync asked for while it is queued or running answers
+   * with that job instead of starting a second.
+   */
+  syncPlaylists(request: SyncRequest): Promise<JobSnapshot>;
+  /** The plan of the last sync (dry or not) of this playlist to this target ('spotify' or 'folder:PATH'). */
+  syncPlan(playlistId: number, target: string): Promise<SyncPlan | null>;
+  /** The playlist's tracks whose Spotify match waits for the user, with their candidates. */
+  syncReview(playlistId: number): Promise<SyncReviewItem[]>;
+  /** The user's Spotify match for a track: a URI or open.spotify.com link, or null for 'not on Spotify'. Remembered for later syncs. */
+  setSpotifyMatch(trackId: number, uri: string | null): Promise<void>;
+  /** What the Sync dialog can offer here: Spotify connected or not, ReplayGain (ffmpeg) or why not, default workers. */
+  syncOptions(): Promise<SyncOptions>;
   /** Live job updates; returns the unsubscribe function. */
   onJobUpdate(listener: (job: JobSnapshot) => void): () => void;
   /** The library's contents changed (a scan wrote tracks); at most a few times a second. */
@@ -145,8 +182,21 @@ export const API_METHODS: readonly ApiMethod[] = [
   'exportPlaylist',
   'renamePlaylist',
   'deletePlaylist',
+  'createPlaylist',
+  'addToPlaylist',
+  'moveInPlaylist',
+  'removeFromPlaylist',
   'pickPlaylistFiles',
   'pickPlaylistExportPath',
+  'spotifyStatus',
+  'connectSpotify',
+  'cancelSpotifyConnect',
+  'disconnectSpotify',
+  'syncPlaylists',
+  'syncPlan',
+  'syncReview',
+  'setSpotifyMatch',
+  'syncOptions',
 ];
 
 /** Events the app pushes to the renderer. */

@@ -56,8 +56,21 @@ export function createApi(transport: ApiTransport): Api {
     exportPlaylist: (id, path) => call('exportPlaylist', id, path),
     renamePlaylist: (id, name) => call('renamePlaylist', id, name),
     deletePlaylist: (id) => call('deletePlaylist', id),
+    createPlaylist: (name) => call('createPlaylist', name),
+    addToPlaylist: (playlistId, trackIds, position) => call('addToPlaylist', playlistId, trackIds, position),
+    moveInPlaylist: (playlistId, positions, to) => call('moveInPlaylist', playlistId, positions, to),
+    removeFromPlaylist: (playlistId, positions) => call('removeFromPlaylist', playlistId, positions),
     pickPlaylistFiles: () => call('pickPlaylistFiles'),
     pickPlaylistExportPath: (name) => call('pickPlaylistExportPath', name),
+    spotifyStatus: () => call('spotifyStatus'),
+    connectSpotify: (clientId) => call('connectSpotify', clientId),
+    cancelSpotifyConnect: () => call('cancelSpotifyConnect'),
+    disconnectSpotify: () => call('disconnectSpotify'),
+    syncPlaylists: (request) => call('syncPlaylists', request),
+    syncPlan: (playlistId, target) => call('syncPlan', playlistId, target),
+    syncReview: (playlistId) => call('syncReview', playlistId),
+    setSpotifyMatch: (trackId, uri) => call('setSpotifyMatch', trackId, uri),
+    syncOptions: () => call('syncOptions'),
     onJobUpdate: (listener) =>
       transport.subscribe((event) => {
         if (event.event === 'jobUpdate') listener(event.data);

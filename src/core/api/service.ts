@@ -16,6 +16,7 @@ import {
   renamePlaylist,
   TrackResolver,
 } from '../playlists/store';
+import { addTracksToPlaylist, createPlaylist, moveEntries, PlaylistEditError, removeEntries } from '../playlists/edit';
 import { SECRET_NAMES, SOURCE_NAMES } from '../../shared/network';
 import { ResponseCache } from '../net/cache';
 import { SourceSettingError } from '../net/config';
@@ -24,8 +25,16 @@ import { applyNetworkSettingsChange, networkSettingsView } from '../net/settings
 import type { JobSnapshot } from '../../shared/jobs';
 import type { Library } from '../db/library';
 import { listJobKinds } from '../jobs/registry';
+import { DEFAULT_FOLDER_WORKERS } from '../pipelines/sync';
+import { replayGainAvailability } from '../sync/replaygain';
+import { resolveTarget, startSync, syncParams } from '../sync/request';
+import { ManualMatchError, reviewItems, setManualMatch } from '../sync/spotify-match';
+import { DEFAULT_SPOTIFY_WORKERS } from '../sync/spotify-sync';
+import { loadSyncPlan } from '../sync/targets';
+import { parseTargetKey, SyncTargetError, targetKey } from '../../shared/sync';
 import type { JobManager } from '../jobs/manager';
 import { libraryStats, queryAlbums, queryTracks, setTrackYear, yearStats } from '../library/queries';
+import { SpotifyConnectSetupError, SpotifyConnector } from '../spotify-connect/connector';
 
 const page = { offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() };
 const filter = z.string().max(500).optional();
@@ -40,6 +49,11 @@ const yearScope = z.object({
   album: z.object({ artist: z.string().nullable(), title: z.string().nullable(), folder: z.string().nullable() }).optional(),
   trackIds: z.array(z.number().int().positive()).max(100_000).optional(),
 });
+
+const playlistIdArg = z.number('A playlist id is a number (see listPlaylists)').int('A playlist id is a whole number').positive('A playlist id is positive');
+const trackIdArg = z.number('A track id is a number (see queryTracks)').int('A track id is a whole number').positive('A track id is positive');
+const positionArg = z.number('A position is a number: 0 for the first entry').int('A position is a whole number: 0 for the first entry').min(0, 'Positions count from 0 for the first entry');
+const positionsArg = z.array(positionArg, 'Positions come as a list').min(1, 'Give at least one position').max(100_000, 'At most 100,000 positions at a time');
 
 const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
   appInfo: z.tuple([]),
@@ -113,8 +127,31 @@ const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
   exportPlaylist: z.tuple([id, filePath]),
   renamePlaylist: z.tuple([id, z.string().trim().min(1).max(500)]),
   deletePlaylist: z.tuple([id]),
+  createPlaylist: z.tuple([z.string('A playlist name is text').trim().min(1, 'A playlist needs a name').max(200, 'A playlist name has at most 200 characters')]),
+  addToPlaylist: z.tuple([playlistIdArg, z.array(trackIdArg, 'Track ids come as a list').min(1, 'Give at least one track id to add').max(100_000, 'Add at most 100,000 tracks at a time'), positionArg.nullish().transform((v) => v ?? undefined)]),
+  moveInPlaylist: z.tuple([playlistIdArg, positionsArg, positionArg]),
+  removeFromPlaylist: z.tuple([playlistIdArg, positionsArg]),
   pickPlaylistFiles: z.tuple([]),
   pickPlaylistExportPath: z.tuple([z.string().max(500)]),
+  spotifyStatus: z.tuple([]),
+  // JSON has no undefined: a WebSocket client sends a skipped client ID as null.
+  connectSpotify: z.union([z.tuple([]), z.tuple([z.string().max(200).nullish().transform((v) => v ?? undefined)])]),
+  cancelSpotifyConnect: z.tuple([]),
+  disconnectSpotify: z.tuple([]),
+  syncPlaylists: z.tuple([
+    z.object({
+      playlistIds: z.array(id).min(1).max(1000),
+      target: z.discriminatedUnion('kind', [z.object({ kind: z.literal('spotify') }), z.object({ kind: z.literal('folder'), path: filePath })]),
+      dryRun: z.boolean().optional(),
+      workers: z.number().int().min(1).max(16).optional(),
+      mirror: z.boolean().optional(),
+      replayGain: z.boolean().optional(),
+    }),
+  ]),
+  syncPlan: z.tuple([id, z.string().min(1).max(4200)]),
+  syncReview: z.tuple([id]),
+  setSpotifyMatch: z.tuple([id, z.string().trim().min(1).max(500).nullable()]),
+  syncOptions: z.tuple([]),
 };
 
 /** What only some shells can do: the desktop app has a folder dialog, a browser tab does not. */
@@ -127,6 +164,8 @@ export interface ShellHooks {
   artBaseUrl?: string;
   /** Where keys and tokens are kept: safeStorage in the desktop app, a 0600 file headless. */
   secrets?: SecretStore;
+  /** Opens an address in the user's browser (the desktop app: the Spotify sign-in page). */
+  openExternal?: (url: string) => Promise<void>;
 }
 
 /** Jobs whose progress means the library's rows changed. */
@@ -136,9 +175,21 @@ const LIBRARY_CHANGE_EVERY_MS = 500;
 /** A request a shell could not serve, with a message safe to show the user. */
 export class ApiRequestError extends Error {}
 
+/** A playlist edit that makes no sense (an unknown track, a position past the end) comes back saying what to do; nothing was written. */
+function playlistEdit<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof PlaylistEditError) throw new ApiRequestError(err.message);
+    throw err;
+  }
+}
+
 export interface ApiService {
   call(method: string, args: unknown): Promise<unknown>;
   subscribe(listener: (event: ApiEvent) => void): () => void;
+  /** Lets go of what the service holds open (a Spotify sign-in waiting for the browser). */
+  close(): void;
 }
 
 /**
@@ -153,6 +204,15 @@ export function createApiService(
   shell: AppInfo['shell'],
   hooks: ShellHooks = {},
 ): ApiService {
+  const spotify = new SpotifyConnector({ db, secrets: hooks.secrets, openExternal: hooks.openExternal });
+  const spotifyCall = async <T>(work: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof SpotifyConnectSetupError) throw new ApiRequestError(err.message);
+      throw err;
+    }
+  };
   const handlers: { [M in ApiMethod]: (...args: Parameters<Api[M]>) => ReturnType<Api[M]> } = {
     appInfo: async () => ({ ...info, artBaseUrl: hooks.artBaseUrl ?? '/art/', shell }),
     listJobKinds: async () => listJobKinds(),
@@ -242,8 +302,49 @@ export function createApiService(
     },
     renamePlaylist: async (playlistId, name) => renamePlaylist(db, playlistId, name),
     deletePlaylist: async (playlistId) => deletePlaylist(db, playlistId),
+    createPlaylist: async (name) => playlistEdit(() => createPlaylist(db, name)),
+    addToPlaylist: async (playlistId, trackIds, position) => playlistEdit(() => addTracksToPlaylist(db, playlistId, trackIds, position)),
+    moveInPlaylist: async (playlistId, positions, to) => playlistEdit(() => moveEntries(db, playlistId, positions, to)),
+    removeFromPlaylist: async (playlistId, positions) => playlistEdit(() => removeEntries(db, playlistId, positions)),
     pickPlaylistFiles: async () => (hooks.pickPlaylistFiles ? hooks.pickPlaylistFiles() : null),
     pickPlaylistExportPath: async (name) => (hooks.pickPlaylistExportPath ? hooks.pickPlaylistExportPath(name) : null),
+    spotifyStatus: async () => spotify.status(),
+    connectSpotify: (clientId) => spotifyCall(() => spotify.connect(clientId)),
+    cancelSpotifyConnect: async () => spotify.cancel(),
+    disconnectSpotify: () => spotifyCall(() => spotify.disconnect()),
+    syncPlaylists: async (request) => {
+      try {
+        return startSync(manager, syncParams(db, request, hooks.secrets?.all() ?? {}));
+      } catch (err) {
+        if (err instanceof SyncTargetError) throw new ApiRequestError(err.message);
+        throw err;
+      }
+    },
+    syncPlan: async (playlistId, target) => {
+      try {
+        return loadSyncPlan(db, playlistId, targetKey(resolveTarget(parseTargetKey(target))));
+      } catch (err) {
+        if (err instanceof SyncTargetError) throw new ApiRequestError(err.message);
+        throw err;
+      }
+    },
+    syncReview: async (playlistId) => reviewItems(db, playlistId),
+    setSpotifyMatch: async (trackId, uri) => {
+      try {
+        setManualMatch(db, trackId, uri);
+      } catch (err) {
+        if (err instanceof ManualMatchError) throw new ApiRequestError(err.message);
+        throw err;
+      }
+    },
+    syncOptions: async () => {
+      const secrets = hooks.secrets?.all() ?? {};
+      return {
+        spotifyConnected: Boolean(secrets.spotifyClientId && secrets.spotifyRefreshToken),
+        replayGain: await replayGainAvailability(),
+        defaultWorkers: { spotify: DEFAULT_SPOTIFY_WORKERS, folder: DEFAULT_FOLDER_WORKERS },
+      };
+    },
   };
   return {
     async call(method, args) {
@@ -277,6 +378,9 @@ export function createApiService(
         if (trailing) clearTimeout(trailing);
         manager.off('update', onUpdate);
       };
+    },
+    close() {
+      spotify.close();
     },
   };
 }

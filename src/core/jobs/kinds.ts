@@ -3,6 +3,7 @@ import { enrichJob } from '../pipelines/enrich';
 import { checkSourcesJob } from '../pipelines/check-sources';
 import { importListensJob } from '../pipelines/import-listens';
 import { scanJob } from '../pipelines/scan';
+import { syncJob } from '../pipelines/sync';
 import { yearsJob } from '../pipelines/years';
 import { registerJob } from './registry';
 
@@ -18,4 +19,5 @@ export function registerJobKinds(): void {
   registerJob(yearsJob);
   registerJob(importListensJob);
   registerJob(enrichJob);
+  registerJob(syncJob);
 }

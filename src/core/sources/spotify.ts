@@ -415,7 +415,7 @@ export class SpotifyClient {
   }
 
   /**
-   * Appends the URIs in calls of at most 100. Null when the playlist is gone
+   * Appends the URIs (or inserts them at position) in calls of at most 100. Null when the playlist is gone
    * (404); otherwise the snapshot id of the last call (null if there was
    * nothing to send).
    */
@@ -423,16 +423,20 @@ export class SpotifyClient {
     playlistId: string,
     uris: readonly string[],
     signal?: AbortSignal,
+    position?: number,
   ): Promise<{ snapshotId: string | null } | null> {
     let snapshotId: string | null = null;
+    let at = position;
     for (const part of chunk(uris, SPOTIFY_ITEMS_PER_WRITE)) {
+      const body = JSON.stringify(at === undefined ? { uris: part } : { uris: part, position: at });
       snapshotId = await this.json(
-        { method: 'POST', path: `/v1/playlists/${encodeURIComponent(playlistId)}/items`, body: JSON.stringify({ uris: part }) },
+        { method: 'POST', path: `/v1/playlists/${encodeURIComponent(playlistId)}/items`, body },
         snapshotSchema,
         `adding items to playlist ${playlistId}`,
         signal,
       );
       if (snapshotId === null) return null;
+      if (at !== undefined) at += part.length;
     }
     return { snapshotId };
   }
