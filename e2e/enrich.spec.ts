@@ -6,6 +6,7 @@ import { makeAudioFile } from '../src/core/scan/testing/audio';
 import { Catalog, fakeServiceEnv, startFakes, type Fakes } from '../src/core/testing/fakes';
 import { solidPng } from '../src/core/testing/fakes/images';
 import { ROOT, startServer, type RunningServer } from './server';
+import { scanThroughPage } from './scan';
 
 /** One album as the catalog knows it and as its files are tagged. */
 interface AlbumFixture {
@@ -96,12 +97,7 @@ test.afterEach(async () => {
 });
 
 async function scanMusic(page: Page) {
-  await page.goto(server!.url);
-  await page.getByRole('button', { name: 'Add Folder…' }).click();
-  await page.getByLabel(/Folders on the machine/).fill(music);
-  await page.getByRole('button', { name: 'Scan', exact: true }).click();
-  await expect(page.getByLabel('Library totals')).toContainText(`${TRACKS_ON_DISK} tracks`, { timeout: 30_000 });
-  await expect(page.getByRole('status', { name: 'Scan in progress' })).toHaveCount(0, { timeout: 30_000 });
+  await scanThroughPage(page, server!.url, music, TRACKS_ON_DISK);
 }
 
 const albumList = (page: Page) => page.getByRole('grid', { name: /^Albums: / });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { makeAudioFile } from '../src/core/scan/testing/audio';
 import { ROOT, startServer, type RunningServer } from './server';
+import { scanThroughPage } from './scan';
 
 const ARTIST = 'The Velvet Orchard';
 const ALBUM = 'Harvest of Lanterns';
@@ -60,12 +61,7 @@ test.afterEach(async () => {
 });
 
 async function scanMusic(page: Page) {
-  await page.goto(server!.url);
-  await page.getByRole('button', { name: 'Add Folder…' }).click();
-  await page.getByLabel(/Folders on the machine/).fill(music);
-  await page.getByRole('button', { name: 'Scan', exact: true }).click();
-  await expect(page.getByLabel('Library totals')).toContainText(`${TITLES.length} tracks`, { timeout: 30_000 });
-  await expect(page.getByRole('status', { name: 'Scan in progress' })).toHaveCount(0, { timeout: 30_000 });
+  await scanThroughPage(page, server!.url, music, TITLES.length);
   // Written after the scan, as a player would save one beside the music it already had.
   fs.writeFileSync(path.join(music, 'Road Trip.m3u8'), ROAD_TRIP);
   fs.writeFileSync(path.join(music, 'Short.m3u'), SHORT);
@@ -78,7 +74,7 @@ async function importThrough(page: Page, paths: string[]) {
 }
 
 const playlistList = (page: Page) => page.getByRole('listbox', { name: 'Playlists' });
-const entries = (page: Page, name: string) => page.getByRole('table', { name: `Entries of ${name}` }).getByRole('row');
+const entries = (page: Page, name: string) => page.getByRole('grid', { name: `Entries of ${name}` }).getByRole('row');
 
 test('import a playlist, see how each entry was found, export, rename and delete it', async ({ page }) => {
   test.setTimeout(90_000);

@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { makeAudioFile } from '../src/core/scan/testing/audio';
 import { Catalog, fakeServiceEnv, startFakes, type AddedAlbum, type Fakes } from '../src/core/testing/fakes';
 import { ROOT, startServer, type RunningServer } from './server';
+import { scanThroughPage } from './scan';
 
 /**
  * One album as MusicBrainz knows it (the original, maybe a reissue) and as
@@ -162,12 +163,7 @@ test.afterEach(async () => {
 });
 
 async function scanMusic(page: Page) {
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Add Folder…' }).click();
-  await page.getByLabel(/Folders on the machine/).fill(music);
-  await page.getByRole('button', { name: 'Scan', exact: true }).click();
-  await expect(page.getByLabel('Library totals')).toContainText(`${TRACKS_ON_DISK} tracks`, { timeout: 30_000 });
-  await expect(page.getByRole('status', { name: 'Scan in progress' })).toHaveCount(0, { timeout: 30_000 });
+  await scanThroughPage(page, server.url, music, TRACKS_ON_DISK);
 }
 
 const tracks = (page: Page) => page.getByRole('grid', { name: 'Tracks' });

@@ -10,6 +10,7 @@ import {
   net,
   protocol,
   session,
+  shell,
   type IpcMainInvokeEvent,
   type OpenDialogOptions,
 } from 'electron';
@@ -17,6 +18,7 @@ import { desktopSecretStore } from './secrets';
 import { openSleeveCore, type SleeveCore } from '../core/app';
 import { artworkCacheDir, resolveArtworkRequest } from '../core/artwork/serve';
 import { appDataDir, APP_NAME } from '../core/paths';
+import { spotifyAccountsBaseUrl } from '../core/spotify-connect/connector';
 import { IPC_CALL, IPC_EVENT, type IpcReply } from '../shared/ipc';
 import { buildMenu } from './menu';
 import { UtilityProcessHost } from './utility-host';
@@ -110,6 +112,19 @@ async function pickPlaylistExportPath(suggestedName: string): Promise<string> {
   return result.canceled ? '' : (result.filePath ?? '');
 }
 
+/**
+ * Opens the Spotify sign-in page in the user's browser: https only, or the
+ * accounts address configured for Sleeve (a self-hosted or test service).
+ */
+async function openExternal(url: string): Promise<void> {
+  const target = new URL(url);
+  const accounts = core ? new URL(spotifyAccountsBaseUrl(core.db)) : null;
+  if (target.protocol !== 'https:' && target.origin !== accounts?.origin) {
+    throw new Error(`Sleeve opens only https addresses in the browser, not ${target.origin}`);
+  }
+  await shell.openExternal(target.toString());
+}
+
 let mainWindow: BrowserWindow | null = null;
 
 /** Runs a command in the page, which knows what it shows (the section, the Library's filter). */
@@ -166,6 +181,7 @@ async function start(): Promise<void> {
         pickPlaylistExportPath: (name) => pickPlaylistExportPath(name),
         secrets: desktopSecretStore(app.getPath('userData')),
         artBaseUrl: `${ART_SCHEME}://art/`,
+        openExternal: (url) => openExternal(url),
       },
       log: (level, message) => (level === 'error' ? console.error(message) : console.info(message)),
     });
@@ -215,6 +231,8 @@ async function start(): Promise<void> {
         if (inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'find-years' }))")) return;
         api.call('findYears', []).catch((err: Error) => dialog.showErrorBox('Sleeve could not find release years', err.message));
       },
+      // The name is asked for in the page, as the button there does.
+      newPlaylist: () => inPage("location.hash = '#playlists'; window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'new-playlist' }))"),
       importPlaylists: async () => {
         const files = await pickPlaylistFiles();
         if (files.length === 0) return;
@@ -225,6 +243,8 @@ async function start(): Promise<void> {
           dialog.showErrorBox('Sleeve could not import the playlists', (err as Error).message);
         }
       },
+      // The dialog lives in the page: plan, review and apply need the window.
+      syncPlaylists: () => inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'sync' }))"),
       enrich: () => {
         // The page knows the selection; without a page, every album.
         if (inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'enrich' }))")) return;

@@ -7,6 +7,10 @@ export interface MenuActions {
   rescanAll(): void;
   findYears(): void;
   importPlaylists(): void;
+  /** New Playlist…: the page asks for the name. */
+  newPlaylist(): void;
+  /** Opens the Sync dialog in the page, with the playlist in view ticked. */
+  syncPlaylists(): void;
   /** Enrich Albums: the page narrows it to the Albums view's selection, as its key does. */
   enrich(): void;
   openSettings(): void;
@@ -68,7 +72,12 @@ export function buildMenu(libraryPath: string, actions: MenuActions): Menu {
     },
     {
       label: '&Playlists',
-      submenu: [{ label: 'Import Playlists…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.importPlaylists() }],
+      submenu: [
+        { label: 'New Playlist…', accelerator: 'CmdOrCtrl+N', click: () => actions.newPlaylist() },
+        { label: 'Import Playlists…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.importPlaylists() },
+        { type: 'separator' },
+        { label: 'Sync…', accelerator: 'CmdOrCtrl+Shift+S', click: () => actions.syncPlaylists() },
+      ],
     },
     { role: 'windowMenu' },
     {

@@ -7,7 +7,8 @@ import { useAlbumsActions, useAlbumsStore } from '../stores/albums';
 import { useConnectionState } from '../stores/connection';
 import { useJobsStore } from '../stores/jobs';
 import { useLibraryActions, useLibraryStore } from '../stores/library';
-import { usePlaylistsActions } from '../stores/playlists';
+import { usePlaylistsActions, usePlaylistsStore } from '../stores/playlists';
+import { useSyncActions } from '../stores/sync';
 import { useYearsActions } from '../stores/years';
 import { libraryScope } from '../years';
 import { AlbumsView } from './AlbumsView';
@@ -16,6 +17,7 @@ import { JobsPanel } from './JobsPanel';
 import { LibraryView } from './LibraryView';
 import { PlaylistsView } from './PlaylistsView';
 import { SettingsView } from './SettingsView';
+import { SyncDialog } from './SyncDialog';
 import { YearsView } from './YearsView';
 
 const CONNECTION_LABEL = { connecting: 'Connecting…', open: 'Connected', closed: 'Disconnected, retrying…' } as const;
@@ -37,6 +39,7 @@ export function AppFrame() {
   const years = useYearsActions();
   const albums = useAlbumsActions();
   const playlists = usePlaylistsActions();
+  const sync = useSyncActions();
   const inReview = useAlbumsStore((s) => s.stats?.review ?? 0);
 
   /** Find Release Years from a key or the menu: the Library's view narrows it, as its button does. */
@@ -53,6 +56,13 @@ export function AppFrame() {
     await albums.enrich(some ? { albumIds: await albums.selectedIds() } : undefined);
   }, [section, albums]);
 
+  /** Playlists → Sync…: the playlist in view comes ticked. */
+  const openSync = useCallback(async () => {
+    const { playlists: known, selectedId } = usePlaylistsStore.getState();
+    if (known === null) await playlists.load();
+    await sync.show(selectedId !== null ? [selectedId] : []);
+  }, [playlists, sync]);
+
   useEffect(() => {
     api.appInfo().then(setInfo, () => undefined);
     const onHash = () => setSection(sectionFromHash());
@@ -60,7 +70,7 @@ export function AppFrame() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  // Ctrl/Cmd+O, +Shift+O, +Y, +E and +, in the browser; in the desktop app the menu's accelerators answer first.
+  // Ctrl/Cmd+O, +Shift+O, +Shift+S, +Y, +E and +, in the browser; in the desktop app the menu's accelerators answer first.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
@@ -72,6 +82,9 @@ export function AppFrame() {
         event.preventDefault();
         location.hash = '#playlists';
         void playlists.importPlaylists();
+      } else if (key === 's' && event.shiftKey) {
+        event.preventDefault();
+        void openSync();
       } else if (key === 'y' && !event.shiftKey && !isTyping(event.target)) {
         event.preventDefault();
         findYears();
@@ -89,7 +102,13 @@ export function AppFrame() {
       if (command === 'find-years') findYears();
       else if (command === 'enrich') void enrich();
       // The menu imported already; the page shows what came in.
+      else if (command === 'sync') void openSync();
       else if (command === 'playlists-changed') void playlists.load({ newest: true });
+      // New Playlist… from the menu: the Playlists view asks for the name.
+      else if (command === 'new-playlist') {
+        location.hash = '#playlists';
+        playlists.startCreate();
+      }
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('sleeve:command', onCommand);
@@ -97,7 +116,7 @@ export function AppFrame() {
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('sleeve:command', onCommand);
     };
-  }, [library, playlists, findYears, enrich]);
+  }, [library, playlists, findYears, enrich, openSync]);
 
   const onPaths = useCallback((paths: string[]) => void library.scan(paths), [library]);
   const onUnresolved = useCallback(
@@ -156,6 +175,7 @@ export function AppFrame() {
           <SettingsView />
         )}
       </main>
+      <SyncDialog />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           <div>Drop music folders or files to add them</div>

@@ -1,10 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import { formatCount } from '../../../shared/format';
+import { dropTarget, stepTarget } from '../../../shared/playlist-edits';
 import type { PlaylistDetail, PlaylistEntry, PlaylistImportResult, PlaylistSummary, Resolution } from '../../../shared/playlists';
 import { shortcut } from '../keys';
+import { isSelected, moveFocus, NO_SELECTION, nextIndex, selectAll, selectOne, selectRange, toggleOne, type Selection } from '../selection';
 import { useLibraryStore } from '../stores/library';
-import { usePlaylistsActions, usePlaylistsStore } from '../stores/playlists';
+import { selectedPositions, usePlaylistsActions, usePlaylistsStore } from '../stores/playlists';
+import { PlaylistNameForm } from './AddToPlaylist';
 import { PathPrompt } from './PathPrompt';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
@@ -138,47 +141,74 @@ const ENTRY_COLUMNS = '30px minmax(120px, 2fr) minmax(90px, 1.3fr) minmax(90px, 
 const extinfText = ({ extinf }: PlaylistEntry) =>
   extinf.artist && extinf.title ? `${extinf.artist} – ${extinf.title}` : (extinf.title ?? extinf.artist ?? 'no #EXTINF line');
 
-function EntryRow({ entry, style }: { entry: PlaylistEntry; style?: CSSProperties }) {
+/** The drag of entries within a playlist; no other drop target knows it, and the window's folder drop ignores it. */
+const ENTRY_DRAG_TYPE = 'application/x-sleeve-entries';
+
+interface RowProps {
+  entry: PlaylistEntry;
+  style?: CSSProperties;
+  selected: boolean;
+  focused: boolean;
+  /** A drop would land before this row, or (the last row only) after it. */
+  drop: 'before' | 'after' | null;
+  onPick(event: MouseEvent, position: number): void;
+  onDragStart(event: DragEvent, position: number): void;
+}
+
+const rowDomId = (position: number) => `entry-row-${position}`;
+
+function EntryRow({ entry, style, selected, focused, drop, onPick, onDragStart }: RowProps) {
   const { track, resolution } = entry;
   const where = entry.line !== null ? `Line ${entry.line}: ${entry.location}` : entry.location;
   const seconds = track && track.durationMs !== null ? track.durationMs / 1000 : entry.extinf.durationSeconds;
+  const classes = ['entry-row', entry.position % 2 ? 'odd' : '', track ? '' : 'missing', selected ? 'selected' : '', focused ? 'focused' : '', drop ? `drop-${drop}` : ''];
   return (
     <div
+      id={rowDomId(entry.position)}
       role="row"
       aria-rowindex={entry.position + 2}
-      className={`entry-row ${entry.position % 2 ? 'odd' : ''} ${track ? '' : 'missing'}`}
+      aria-selected={selected}
+      className={classes.filter(Boolean).join(' ')}
       data-resolution={resolution}
+      data-position={entry.position}
       style={{ gridTemplateColumns: ENTRY_COLUMNS, ...style }}
       title={where}
+      draggable
+      onMouseDown={(e) => {
+        // Shift-click picks rows, not the text between two clicks.
+        if (e.shiftKey) e.preventDefault();
+      }}
+      onClick={(e) => onPick(e, entry.position)}
+      onDragStart={(e) => onDragStart(e, entry.position)}
     >
-      <div role="cell" className="entry-cell right muted">
+      <div role="gridcell" className="entry-cell right muted">
         {entry.position + 1}
       </div>
       {track ? (
         <>
-          <div role="cell" className="entry-cell">
+          <div role="gridcell" className="entry-cell">
             {track.title ?? entry.extinf.title ?? track.path.split(/[\\/]/).pop()}
           </div>
-          <div role="cell" className="entry-cell">
+          <div role="gridcell" className="entry-cell">
             {track.artist ?? ''}
           </div>
-          <div role="cell" className="entry-cell">
+          <div role="gridcell" className="entry-cell">
             {track.album ?? ''}
           </div>
         </>
       ) : (
         // A missing entry has no title, artist or album of its own: what the playlist wrote stands in for them.
-        <div role="cell" aria-colspan={3} className="entry-cell entry-written">
+        <div role="gridcell" aria-colspan={3} className="entry-cell entry-written">
           <span className="entry-extinf">{extinfText(entry)}</span>
           <code className="entry-location path-tail">
             <bdi>{entry.location}</bdi>
           </code>
         </div>
       )}
-      <div role="cell" className="entry-cell right">
+      <div role="gridcell" className="entry-cell right">
         {seconds !== null && seconds >= 0 ? formatClock(seconds) : ''}
       </div>
-      <div role="cell" className="entry-cell">
+      <div role="gridcell" className="entry-cell">
         <span className={`found-badge found-${resolution}`} data-found={resolution} title={FOUND[resolution].title}>
           {FOUND[resolution].label}
         </span>
@@ -187,23 +217,172 @@ function EntryRow({ entry, style }: { entry: PlaylistEntry; style?: CSSPropertie
   );
 }
 
-function EntryTable({ detail }: { detail: PlaylistDetail }) {
+/**
+ * The entries, to pick and put in order as in a file manager: click,
+ * Shift- and Ctrl/Cmd-click, the arrows (with Shift, Ctrl), Space, Ctrl+A,
+ * Escape; drag the picked entries to a line between two rows, or move them
+ * with Alt+ArrowUp and Alt+ArrowDown; Delete or Backspace removes them.
+ */
+function EntryTable({ detail, selection }: { detail: PlaylistDetail; selection: Selection }) {
   const { entries } = detail;
-  const virtual = entries.length > PLAIN_ROWS;
+  const count = entries.length;
+  const actions = usePlaylistsActions();
+  const virtual = count > PLAIN_ROWS;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: virtual ? entries.length : 0,
+    count: virtual ? count : 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 20,
   });
+  /** The positions being dragged; null when no drag of entries is on. */
+  const dragging = useRef<number[] | null>(null);
+  /** The gap a drop would land in: before the entry at this position, or count for after the last. */
+  const [gap, setGap] = useState<number | null>(null);
+  const focus = selection.focus !== null && selection.focus < count ? selection.focus : null;
 
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [detail.id]);
 
+  // The keyboard's row stays in view, wherever an edit or a key took it.
+  useEffect(() => {
+    if (focus === null) return;
+    if (virtual) virtualizer.scrollToIndex(focus, { align: 'auto' });
+    else document.getElementById(rowDomId(focus))?.scrollIntoView({ block: 'nearest' });
+  }, [focus, virtual, virtualizer, entries]);
+
+  /**
+   * The selection and entries as the store has them now: a second key may
+   * come before React has shown what the first one did, and must work on
+   * that, not on what this render saw.
+   */
+  const live = () => {
+    const state = usePlaylistsStore.getState();
+    const n = state.detail?.id === detail.id ? state.detail.entries.length : count;
+    const sel = state.selection;
+    return { sel, n, at: sel.focus !== null && sel.focus < n ? sel.focus : null };
+  };
+  const rangeIds = (from: number, to: number) => Array.from({ length: Math.abs(to - from) + 1 }, (_, i) => Math.min(from, to) + i);
+
+  const pick = (position: number, how: { range?: boolean; toggle?: boolean; focusOnly?: boolean }) => {
+    const { sel } = live();
+    if (how.focusOnly) actions.setSelection(moveFocus(sel, position));
+    else if (how.range) actions.setSelection(selectRange(sel, position, rangeIds(sel.anchor ?? position, position), Boolean(how.toggle)));
+    else if (how.toggle) actions.setSelection(toggleOne(sel, position, position));
+    else actions.setSelection(selectOne(position, position));
+  };
+
+  const onPick = (event: MouseEvent, position: number) => {
+    scrollRef.current?.focus({ preventScroll: true });
+    pick(position, { range: event.shiftKey, toggle: event.ctrlKey || event.metaKey });
+  };
+
+  /** Alt+arrow: the selection (or the row the keyboard is on) one place up or down. */
+  const step = (by: -1 | 1) => {
+    const { sel, n, at } = live();
+    const chosen = selectedPositions(sel, n);
+    const positions = chosen.length > 0 ? chosen : at !== null ? [at] : [];
+    if (positions.length === 0) return;
+    if (chosen.length === 0) actions.setSelection(selectOne(at!, at!));
+    const to = stepTarget(n, positions, by);
+    if (to !== null) void actions.move(positions, to);
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const { sel, n, at } = live();
+    if (n === 0) return;
+    const ctrl = event.ctrlKey || event.metaKey;
+    if (event.altKey && !ctrl && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+      event.preventDefault();
+      step(event.key === 'ArrowUp' ? -1 : 1);
+      return;
+    }
+    if (event.key === 'Delete' || event.key === 'Backspace') {
+      event.preventDefault();
+      if (selectedPositions(sel, n).length > 0) void actions.removeSelected();
+      return;
+    }
+    if (ctrl && !event.altKey && event.key.toLowerCase() === 'a') {
+      event.preventDefault();
+      actions.setSelection(selectAll(sel));
+      return;
+    }
+    if (event.key === 'Escape' && (sel.all || sel.ids.size > 0)) {
+      event.preventDefault();
+      actions.setSelection({ ...NO_SELECTION, anchor: at, focus: at });
+      return;
+    }
+    if (event.key === ' ' && at !== null) {
+      event.preventDefault();
+      pick(at, { toggle: true });
+      return;
+    }
+    if (event.altKey) return;
+    const rows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    const next = nextIndex(event.key, at, n, rows);
+    if (next === null) return;
+    event.preventDefault();
+    pick(next, { range: event.shiftKey, toggle: ctrl && event.shiftKey, focusOnly: ctrl && !event.shiftKey });
+  };
+
+  const onDragStart = (event: DragEvent, position: number) => {
+    const { sel, n } = live();
+    // A row outside the selection is dragged alone, and becomes the selection.
+    const inSelection = isSelected(sel, position);
+    const positions = inSelection ? selectedPositions(sel, n) : [position];
+    if (!inSelection) actions.setSelection(selectOne(position, position));
+    dragging.current = positions;
+    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.setData(ENTRY_DRAG_TYPE, JSON.stringify(positions));
+  };
+
+  const onDragOver = (event: DragEvent) => {
+    if (!dragging.current) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'move';
+    const row = (event.target as HTMLElement).closest<HTMLElement>('[data-position]');
+    let next = count;
+    if (row) {
+      const position = Number(row.dataset.position);
+      const box = row.getBoundingClientRect();
+      next = event.clientY < box.top + box.height / 2 ? position : position + 1;
+    }
+    if (next !== gap) setGap(next);
+  };
+
+  const onDrop = (event: DragEvent) => {
+    const positions = dragging.current;
+    if (!positions) return;
+    event.preventDefault();
+    const { n } = live();
+    let to: number | null = null;
+    try {
+      to = dropTarget(n, positions, gap ?? n);
+    } catch {
+      // The list changed under the drag (another window edited it): nothing to move.
+    }
+    dragging.current = null;
+    setGap(null);
+    if (to !== null) void actions.move(positions, to);
+  };
+
+  const endDrag = () => {
+    dragging.current = null;
+    setGap(null);
+  };
+
+  const rowProps = (entry: PlaylistEntry) => ({
+    entry,
+    selected: isSelected(selection, entry.position),
+    focused: focus === entry.position,
+    drop: gap === null ? null : gap === entry.position ? ('before' as const) : gap === count && entry.position === count - 1 ? ('after' as const) : null,
+    onPick,
+    onDragStart,
+  });
+
   return (
-    <div className="entries" role="table" aria-label={`Entries of ${detail.name}`} aria-rowcount={entries.length + 1}>
+    <div className="entries" role="grid" aria-multiselectable="true" aria-label={`Entries of ${detail.name}`} aria-rowcount={count + 1}>
       <div className="entries-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: ENTRY_COLUMNS }}>
         <div role="columnheader" className="entry-cell right">
           #
@@ -224,21 +403,36 @@ function EntryTable({ detail }: { detail: PlaylistDetail }) {
           Found by
         </div>
       </div>
-      <div className="entries-body" ref={scrollRef} role="rowgroup">
-        {entries.length === 0 ? (
-          <p className="empty entries-empty">This playlist has no entries.</p>
+      <div
+        className="entries-body"
+        ref={scrollRef}
+        role="rowgroup"
+        tabIndex={0}
+        aria-activedescendant={focus !== null ? rowDomId(focus) : undefined}
+        onKeyDown={onKeyDown}
+        onDragOver={onDragOver}
+        onDragLeave={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setGap(null);
+        }}
+        onDrop={onDrop}
+        onDragEnd={endDrag}
+      >
+        {count === 0 ? (
+          <p className="empty entries-empty">
+            This playlist has no entries. Add some from the Library: select tracks there, then Add to Playlist… ({shortcut('Shift+A')}).
+          </p>
         ) : virtual ? (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((item) => (
               <EntryRow
                 key={item.index}
-                entry={entries[item.index]!}
+                {...rowProps(entries[item.index]!)}
                 style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}
               />
             ))}
           </div>
         ) : (
-          entries.map((entry) => <EntryRow key={entry.position} entry={entry} />)
+          entries.map((entry) => <EntryRow key={entry.position} {...rowProps(entry)} />)
         )}
       </div>
     </div>
@@ -250,8 +444,10 @@ const CONFIRM_MS = 5000;
 
 function PlaylistPane({ detail, renaming, setRenaming }: { detail: PlaylistDetail; renaming: boolean; setRenaming(on: boolean): void }) {
   const actions = usePlaylistsActions();
+  const selection = usePlaylistsStore((s) => s.selection);
   const [name, setName] = useState(detail.name);
   const [armed, setArmed] = useState(false);
+  const picked = selectedPositions(selection, detail.entries.length).length;
 
   useEffect(() => {
     if (renaming) setName(detail.name);
@@ -304,6 +500,7 @@ function PlaylistPane({ detail, renaming, setRenaming }: { detail: PlaylistDetai
               {plural(detail.entryCount, 'entry', 'entries')}
               {detail.missingCount > 0 && <> · {formatCount(detail.missingCount)} missing</>}
               {seconds > 0 && <> · {formatClock(seconds)}</>}
+              {picked > 0 && <span data-selected={picked}> · {formatCount(picked)} selected</span>}
               {detail.sourcePath && ' · from'}
             </span>
             {detail.sourcePath && (
@@ -314,6 +511,18 @@ function PlaylistPane({ detail, renaming, setRenaming }: { detail: PlaylistDetai
           </p>
         </div>
         <div className="actions">
+          <button
+            type="button"
+            onClick={() => void actions.removeSelected()}
+            disabled={picked === 0}
+            title={
+              picked === 0
+                ? 'Select entries to remove them (click, Shift-click, Ctrl-click)'
+                : `Removes the ${plural(picked, 'selected entry', 'selected entries')} from this playlist (Delete); the tracks stay in the library`
+            }
+          >
+            Remove
+          </button>
           <button type="button" onClick={() => void actions.exportSelected()} title="Writes the playlist as M3U8, each path relative to where it is saved">
             Export M3U8…
           </button>
@@ -331,18 +540,22 @@ function PlaylistPane({ detail, renaming, setRenaming }: { detail: PlaylistDetai
           )}
         </div>
       </div>
-      <EntryTable detail={detail} />
+      <EntryTable detail={detail} selection={selection} />
     </div>
   );
 }
 
 function EmptyPlaylists() {
-  const { importPlaylists } = usePlaylistsActions();
+  const { importPlaylists, startCreate } = usePlaylistsActions();
   return (
     <div className="empty-library">
       <h2>No playlists yet</h2>
       <p>Import Playlists… reads M3U and M3U8 files and finds each entry in your library: by its path, relative to the playlist, or by its tags when the file moved.</p>
+      <p>Or make one here and add tracks to it from the Library.</p>
       <div className="empty-actions">
+        <button type="button" onClick={startCreate}>
+          New Playlist…
+        </button>
         <button type="button" className="primary" onClick={() => void importPlaylists()}>
           Import Playlists…
         </button>
@@ -370,6 +583,17 @@ export function PlaylistsView() {
         <div className="actions">
           <button
             type="button"
+            // The dialog belongs to the frame, as the menu's Playlists → Sync… does.
+            onClick={() => window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'sync' }))}
+            title={`Plan and apply a sync to Spotify or a folder (${shortcut('Shift+S')})`}
+          >
+            Sync…
+          </button>
+          <button type="button" onClick={actions.startCreate} disabled={prompt === 'create'} title="Makes an empty playlist; add tracks to it from the Library">
+            New Playlist…
+          </button>
+          <button
+            type="button"
             className="primary"
             onClick={() => void actions.importPlaylists()}
             disabled={importing}
@@ -379,6 +603,15 @@ export function PlaylistsView() {
           </button>
         </div>
       </header>
+      {prompt === 'create' && (
+        <PlaylistNameForm
+          onCreate={async (name) => {
+            // The new playlist is open and picked in the list; the list keeps the keyboard.
+            if (await actions.create(name)) document.querySelector<HTMLElement>('.playlist-list')?.focus();
+          }}
+          onCancel={actions.cancelPrompt}
+        />
+      )}
       {prompt === 'import' && (
         <PathPrompt
           title="Import playlists"
