@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openLibrary, type Library } from '../db/library';
 import { ProgressTracker } from '../jobs/progress';
+import { ResponseCache } from '../net/cache';
 import { openNetwork } from '../net/network';
 import { generateCatalog, startFakes, type Fakes } from '../testing/fakes';
 import { fillLibraryFromCatalog, type CatalogTrack } from '../years/testing/catalog-library';
@@ -219,6 +220,24 @@ describe('sync to Spotify', () => {
       fakes.spotify.state.settings.rotateRefreshTokens = false;
     }
   });
+
+  it('waits out 429 Too Many Requests as Retry-After says and loses no track to it', async () => {
+    const ids = tracks.slice(0, 10).map((t) => t.id);
+    const calm = await sync(makePlaylist('Calm', ids), { dryRun: true });
+    // Forget the matches and the cached answers, so every search is asked again.
+    db.prepare('DELETE FROM spotify_matches').run();
+    new ResponseCache(db).clear('spotify');
+    fakes.spotify.switches.rateLimit = { limit: 3, windowMs: 1000, reject: true, style: '429', retryAfter: 1 };
+    try {
+      fakes.resetStats();
+      const busy = await sync(makePlaylist('Busy', ids), { dryRun: true });
+      expect(fakes.spotify.stats.byStatus['429'] ?? 0).toBeGreaterThan(0);
+      expect(busy.counters.deferred ?? 0).toBe(0);
+      expect(busy.plan.items.map((i) => i.item)).toEqual(calm.plan.items.map((i) => i.item));
+    } finally {
+      fakes.spotify.switches.rateLimit = null;
+    }
+  }, 60_000);
 
   it('defers tracks while Spotify fails and retries them once at the end', async () => {
     const ids = tracks.slice(0, 20).map((t) => t.id);
