@@ -114,4 +114,23 @@ describe('matchAll', () => {
     expect(settled.filter(([, retried]) => retried)).toHaveLength(3);
     expect([...out.values()].every((m) => m.state === 'notFound')).toBe(true);
   });
+
+  it('holds the final retry until the time the service named, so it does not meet the held-off host again', async () => {
+    let backAt = 0;
+    const askedAt: number[] = [];
+    const client = {
+      async searchTracks() {
+        askedAt.push(Date.now());
+        if (backAt === 0) {
+          backAt = Date.now() + 300;
+          throw new DeferredError('spotify', 'Spotify said 429', backAt);
+        }
+        return { total: 0, offset: 0, limit: 10, hasNext: false, items: [] };
+      },
+    } as unknown as SpotifyClient;
+    const out = await matchAll(new SpotifyMatcher(client), [local('Song', 'Band', 100_000)], { workers: 1, signal: new AbortController().signal });
+    expect([...out.values()][0].state).toBe('notFound');
+    expect(askedAt.length).toBeGreaterThanOrEqual(2);
+    expect(askedAt[1]).toBeGreaterThanOrEqual(backAt);
+  });
 });

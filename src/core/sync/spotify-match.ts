@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { Library } from '../db/library';
 import { normalizeArtist, normalizeTitle, scoreCandidate, searchText, pickBest, type MatchQuery } from '../match';
 import { DeferredError, MalformedResponseError } from '../net/errors';
+import { sleep } from '../net/sleep';
 import type { SpotifyClient, SpotifyTrack } from '../sources/spotify';
 import type { MatchReason, SpotifyCandidate, SpotifyMatchState, SyncReviewItem } from '../../shared/sync';
 
@@ -145,6 +146,9 @@ export class SpotifyMatcher {
 
 const round = (score: number) => Math.round(score * 1000) / 1000;
 
+/** The longest the final retry waits for a Retry-After; beyond it the tracks stay deferred for the next sync. */
+const MAX_RETRY_WAIT_MS = 60_000;
+
 const DEFERRED: SpotifyMatch = { state: 'deferred', uri: null, reason: 'deferred', score: null, candidates: [] };
 
 /** Service trouble leaves a track deferred for the retry (and the next sync); anything else is a real failure. */
@@ -166,10 +170,12 @@ export interface MatchRunOptions {
  */
 export async function matchAll(matcher: SpotifyMatcher, tracks: readonly SyncTrack[], options: MatchRunOptions): Promise<Map<SyncTrack, SpotifyMatch>> {
   const results = new Map<SyncTrack, SpotifyMatch>();
+  let backAt = 0;
   const attempt = async (track: SyncTrack): Promise<SpotifyMatch> => {
     try {
       return await matcher.match(track);
     } catch (err) {
+      if (err instanceof DeferredError && err.retryAt) backAt = Math.max(backAt, err.retryAt);
       if (options.signal.aborted || isTransient(err)) return DEFERRED;
       throw err;
     }
@@ -185,9 +191,12 @@ export async function matchAll(matcher: SpotifyMatcher, tracks: readonly SyncTra
       }),
     ),
   );
-  for (const track of tracks) {
+  const deferred = tracks.filter((track) => results.get(track)?.state === 'deferred');
+  // Retrying before the time Spotify named would only meet the held-off host again.
+  const wait = backAt - Date.now();
+  if (deferred.length > 0 && wait > 0 && wait <= MAX_RETRY_WAIT_MS) await sleep(wait, options.signal).catch(() => undefined);
+  for (const track of deferred) {
     if (options.signal.aborted) break;
-    if (results.get(track)?.state !== 'deferred') continue;
     const match = await attempt(track);
     results.set(track, match);
     options.onSettled?.(track, match, true);
