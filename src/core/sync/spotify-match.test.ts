@@ -129,7 +129,7 @@ describe('matchAll', () => {
       },
     } as unknown as SpotifyClient;
     const out = await matchAll(new SpotifyMatcher(client), [local('Song', 'Band', 100_000)], { workers: 1, signal: new AbortController().signal });
-    expect([...out.values()][0].state).toBe('notFound');
+    expect([...out.values()][0]?.state).toBe('notFound');
     expect(askedAt.length).toBeGreaterThanOrEqual(2);
     expect(askedAt[1]).toBeGreaterThanOrEqual(backAt);
   });
