@@ -3,6 +3,7 @@ import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { describeReadError } from './read-errors';
 import { isAudioPath } from './formats';
+import { TEMP_NAME } from '../tags/atomic';
 import type { FoundFile } from './types';
 
 export interface CrawlProblem {
@@ -100,7 +101,8 @@ export async function crawl(roots: string[], on: CrawlCallbacks): Promise<void> 
         }
         continue;
       }
-      if (!entry.isFile() || !isAudioPath(name) || name.startsWith('._')) continue;
+      // '._' are macOS resource forks; TEMP_NAME a write Sleeve was killed in the middle of.
+      if (!entry.isFile() || !isAudioPath(name) || name.startsWith('._') || TEMP_NAME.test(name)) continue;
       try {
         const stat = fs.statSync(full);
         on.file({ path: full, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) });

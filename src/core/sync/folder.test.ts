@@ -8,7 +8,7 @@ import { ProgressTracker } from '../jobs/progress';
 import { parseM3u } from '../playlists/m3u';
 import { SYNC_COUNTERS, targetKey, type SyncPlan } from '../../shared/sync';
 import { FolderSyncError, syncToFolder } from './folder';
-import { TEMP_NAME } from './replaygain';
+import { TEMP_NAME } from '../tags/atomic';
 import { findSyncTarget, loadSyncPlan, syncedItems } from './targets';
 
 let root: string;

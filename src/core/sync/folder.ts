@@ -17,14 +17,13 @@ import { formatM3u8, type M3uWriteEntry } from '../playlists/m3u';
 import { playlistDetail } from '../playlists/store';
 import type { PlaylistDetail } from '../../shared/playlists';
 import { countPlan, targetKey, type SyncPlan, type SyncPlanItem } from '../../shared/sync';
+import { TEMP_NAME, tempNameFor } from '../tags/atomic';
 import { assignItems, foldItem, playlistFileName, type LayoutTrack } from './layout';
 import {
   gainOf,
   measureLoudness,
   readReplayGain,
   replayGainAvailability,
-  TEMP_NAME,
-  tempNameFor,
   writeReplayGain,
   type Loudness,
   type ReplayGainValues,

@@ -4,9 +4,9 @@
  * written as tags to the copy, never to the library's file.
  */
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { tempNameFor } from '../tags/atomic';
 import { File, Mpeg4AppleTag, ReadStyle, TagTypes, XiphComment, type Tag } from 'node-taglib-sharp';
 
 /** The ReplayGain 2.0 reference loudness. */
@@ -192,14 +192,6 @@ function applyTags(file: File, values: ReplayGainValues, ext: string): void {
     else primary.setFieldAsStrings('R128_ALBUM_GAIN', r128(values.albumGain));
   }
 }
-
-/** A hidden name beside target, unique, ending in the target's own name (so its type is still known by extension). */
-export function tempNameFor(target: string): string {
-  return path.join(path.dirname(target), `.sleeve-${crypto.randomBytes(4).toString('hex')}-${path.basename(target)}`);
-}
-
-/** The temp files Sleeve leaves only when killed mid-write. */
-export const TEMP_NAME = /^\.sleeve-[0-9a-f]{8}-/;
 
 export interface WriteOptions {
   /** Set on the file after writing (the copy keeps its source's time). */
