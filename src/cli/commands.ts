@@ -9,6 +9,7 @@ import { NETWORK_COMMANDS } from './network-commands';
 import { PLAYLIST_COMMANDS } from './playlist-commands';
 import { SPOTIFY_COMMANDS } from './spotify-commands';
 import { SYNC_COMMANDS } from './sync-commands';
+import { WRITE_COMMANDS } from './write-commands';
 import { NETWORK_OPTIONS, NETWORK_USAGE, networkParamsFromFlags } from './network-options';
 import { runJobInForeground, type JobOutput } from './run-job';
 import { UsageError } from './usage-error';
@@ -168,6 +169,7 @@ export const COMMANDS: Command[] = [
   ...NETWORK_COMMANDS,
   ...PLAYLIST_COMMANDS,
   ...SPOTIFY_COMMANDS,
+  ...WRITE_COMMANDS,
   ...SYNC_COMMANDS,
 ];
 

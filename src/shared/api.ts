@@ -5,6 +5,7 @@ import type { AlbumPage, LibraryStats, Track, TrackPage, TrackQuery, YearScope, 
 import type { NetworkSettingsChange, NetworkSettingsView, SecretName, SourceName } from './network';
 import type { SpotifyConnectStart, SpotifyStatus } from './spotify-connect';
 import type { SyncOptions, SyncPlan, SyncRequest, SyncReviewItem } from './sync';
+import type { UndoScope, WriteHistoryEntry, WritePreview, WriteProblemItem, WriteRequest, WriteSettings } from './write-back';
 
 export interface StartJobRequest {
   kind: string;
@@ -139,6 +140,21 @@ export interface Api {
   setSpotifyMatch(trackId: number, uri: string | null): Promise<void>;
   /** What the Sync dialog can offer here: Spotify connected or not, ReplayGain (ffmpeg) or why not, default workers. */
   syncOptions(): Promise<SyncOptions>;
+  /**
+   * What writing tags would change, file by file (a page of the files that
+   * would change, from offset), with totals over the whole scope.
+   */
+  writePreview(request: WriteRequest, offset?: number, limit?: number): Promise<WritePreview>;
+  /** Writes tags (and covers) into the files: a job, with the old values journaled for undo. */
+  writeTags(request: WriteRequest): Promise<JobSnapshot>;
+  writeSettings(): Promise<WriteSettings>;
+  saveWriteSettings(settings: WriteSettings): Promise<WriteSettings>;
+  /** Write jobs, newest first, with how many files Undo would restore. */
+  writeHistory(): Promise<WriteHistoryEntry[]>;
+  /** The files a write (or undo) job did not write, and why. */
+  writeProblems(jobId: number): Promise<WriteProblemItem[]>;
+  /** Puts back the tags a write job, an album's writes or some files' writes replaced: a job. */
+  undoWrite(scope: UndoScope): Promise<JobSnapshot>;
   /** Live job updates; returns the unsubscribe function. */
   onJobUpdate(listener: (job: JobSnapshot) => void): () => void;
   /** The library's contents changed (a scan wrote tracks); at most a few times a second. */
@@ -197,6 +213,13 @@ export const API_METHODS: readonly ApiMethod[] = [
   'syncReview',
   'setSpotifyMatch',
   'syncOptions',
+  'writePreview',
+  'writeTags',
+  'writeSettings',
+  'saveWriteSettings',
+  'writeHistory',
+  'writeProblems',
+  'undoWrite',
 ];
 
 /** Events the app pushes to the renderer. */

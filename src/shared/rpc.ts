@@ -71,6 +71,13 @@ export function createApi(transport: ApiTransport): Api {
     syncReview: (playlistId) => call('syncReview', playlistId),
     setSpotifyMatch: (trackId, uri) => call('setSpotifyMatch', trackId, uri),
     syncOptions: () => call('syncOptions'),
+    writePreview: (request, offset, limit) => call('writePreview', request, offset ?? null, limit ?? null),
+    writeTags: (request) => call('writeTags', request),
+    writeSettings: () => call('writeSettings'),
+    saveWriteSettings: (settings) => call('saveWriteSettings', settings),
+    writeHistory: () => call('writeHistory'),
+    writeProblems: (jobId) => call('writeProblems', jobId),
+    undoWrite: (scope) => call('undoWrite', scope),
     onJobUpdate: (listener) =>
       transport.subscribe((event) => {
         if (event.event === 'jobUpdate') listener(event.data);

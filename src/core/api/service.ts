@@ -32,6 +32,10 @@ import { ManualMatchError, reviewItems, setManualMatch } from '../sync/spotify-m
 import { DEFAULT_SPOTIFY_WORKERS } from '../sync/spotify-sync';
 import { loadSyncPlan } from '../sync/targets';
 import { parseTargetKey, SyncTargetError, targetKey } from '../../shared/sync';
+import { undoScopeSchema, writeScopeSchema, writeSettingsSchema } from '../pipelines/write-tags';
+import { WriteJournal } from '../tags/journal';
+import { loadWriteSettings, previewWrite, saveWriteSettings } from '../tags/plan';
+import { undoJobParams, writeJobParams } from '../tags/request';
 import type { JobManager } from '../jobs/manager';
 import { libraryStats, queryAlbums, queryTracks, setTrackYear, yearStats } from '../library/queries';
 import { SpotifyConnectSetupError, SpotifyConnector } from '../spotify-connect/connector';
@@ -48,6 +52,12 @@ const yearScope = z.object({
   filter,
   album: z.object({ artist: z.string().nullable(), title: z.string().nullable(), folder: z.string().nullable() }).optional(),
   trackIds: z.array(z.number().int().positive()).max(100_000).optional(),
+});
+
+const writeRequest = z.object({
+  scope: writeScopeSchema,
+  settings: writeSettingsSchema.partial().optional(),
+  excludeTrackIds: z.array(id).max(1_000_000).optional(),
 });
 
 const playlistIdArg = z.number('A playlist id is a number (see listPlaylists)').int('A playlist id is a whole number').positive('A playlist id is positive');
@@ -152,6 +162,17 @@ const argsSchemas: { [M in ApiMethod]: z.ZodType<Parameters<Api[M]>> } = {
   syncReview: z.tuple([id]),
   setSpotifyMatch: z.tuple([id, z.string().trim().min(1).max(500).nullable()]),
   syncOptions: z.tuple([]),
+  writePreview: z.union([
+    z.tuple([writeRequest]),
+    z.tuple([writeRequest, z.number().int().min(0).nullish().transform((v) => v ?? undefined)]),
+    z.tuple([writeRequest, z.number().int().min(0).nullish().transform((v) => v ?? undefined), z.number().int().min(1).max(1000).nullish().transform((v) => v ?? undefined)]),
+  ]),
+  writeTags: z.tuple([writeRequest]),
+  writeSettings: z.tuple([]),
+  saveWriteSettings: z.tuple([writeSettingsSchema]),
+  writeHistory: z.tuple([]),
+  writeProblems: z.tuple([id]),
+  undoWrite: z.tuple([undoScopeSchema]),
 };
 
 /** What only some shells can do: the desktop app has a folder dialog, a browser tab does not. */
@@ -169,7 +190,7 @@ export interface ShellHooks {
 }
 
 /** Jobs whose progress means the library's rows changed. */
-const WRITES_LIBRARY = new Set(['scan', 'years', 'import-listens', 'enrich']);
+const WRITES_LIBRARY = new Set(['scan', 'years', 'import-listens', 'enrich', 'write-tags']);
 const LIBRARY_CHANGE_EVERY_MS = 500;
 
 /** A request a shell could not serve, with a message safe to show the user. */
@@ -345,6 +366,13 @@ export function createApiService(
         defaultWorkers: { spotify: DEFAULT_SPOTIFY_WORKERS, folder: DEFAULT_FOLDER_WORKERS },
       };
     },
+    writePreview: async (request, offset, limit) => previewWrite(db, request, offset, limit),
+    writeTags: async (request) => manager.start({ kind: 'write-tags', params: writeJobParams(db, request), priority: 'user' }),
+    writeSettings: async () => loadWriteSettings(db),
+    saveWriteSettings: async (settings) => saveWriteSettings(db, settings),
+    writeHistory: async () => new WriteJournal(db).history(),
+    writeProblems: async (jobId) => new WriteJournal(db).problems(jobId),
+    undoWrite: async (scope) => manager.start({ kind: 'write-tags', params: undoJobParams(db, scope), priority: 'user' }),
   };
   return {
     async call(method, args) {

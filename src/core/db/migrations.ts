@@ -360,6 +360,55 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    description: 'write-back: the undo journal, and the original year a file carries',
+    sql: `
+      -- The file's own original-year tag (TDOR, ORIGINALDATE...), so the
+      -- write preview can tell it from the year Sleeve found.
+      ALTER TABLE tracks ADD COLUMN tag_original_year INTEGER;
+
+      -- One row per file a write job meant to change, before it is touched:
+      -- the old values of the fields it changes, so Undo can put them back.
+      -- kind 'coverFile' is a cover.jpg Sleeve put in a folder (undo removes it).
+      -- state: pending (being written, or the writer died), written, undone,
+      -- skipped or failed (error says why; the file is as it was).
+      CREATE TABLE write_journal (
+        id               INTEGER PRIMARY KEY,
+        job_id           INTEGER,
+        kind             TEXT    NOT NULL DEFAULT 'tags' CHECK (kind IN ('tags', 'coverFile')),
+        track_id         INTEGER REFERENCES tracks (id) ON DELETE SET NULL,
+        album_id         INTEGER,
+        path             TEXT    NOT NULL,
+        state            TEXT    NOT NULL CHECK (state IN ('pending', 'written', 'undone', 'skipped', 'failed')),
+        old_values       TEXT    NOT NULL,
+        new_values       TEXT    NOT NULL,
+        -- JSON [{type, mime, description, blob}] when the pictures change; blob names a journal_blobs row.
+        old_pictures     TEXT,
+        old_id3v1        TEXT,
+        old_id3_version  INTEGER,
+        before_size      INTEGER,
+        before_mtime_ms  INTEGER,
+        after_size       INTEGER,
+        after_mtime_ms   INTEGER,
+        error            TEXT,
+        created_at       INTEGER NOT NULL,
+        written_at       INTEGER,
+        undone_at        INTEGER,
+        undo_job_id      INTEGER
+      );
+      CREATE INDEX write_journal_by_job ON write_journal (job_id);
+      CREATE INDEX write_journal_by_track ON write_journal (track_id);
+      CREATE INDEX write_journal_by_album ON write_journal (album_id);
+      CREATE INDEX write_journal_by_state ON write_journal (state);
+
+      -- Old embedded pictures, once per content (an album's files share one cover).
+      CREATE TABLE journal_blobs (
+        hash  TEXT PRIMARY KEY,
+        data  BLOB NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -4,6 +4,7 @@ import { checkSourcesJob } from '../pipelines/check-sources';
 import { importListensJob } from '../pipelines/import-listens';
 import { scanJob } from '../pipelines/scan';
 import { syncJob } from '../pipelines/sync';
+import { writeTagsJob } from '../pipelines/write-tags';
 import { yearsJob } from '../pipelines/years';
 import { registerJob } from './registry';
 
@@ -20,4 +21,5 @@ export function registerJobKinds(): void {
   registerJob(importListensJob);
   registerJob(enrichJob);
   registerJob(syncJob);
+  registerJob(writeTagsJob);
 }

@@ -88,6 +88,7 @@ export function serveWorker(port: WorkerPort, exit: (code: number) => void = (co
       const params = parseJobParams(start.kind, start.params);
       await definition.run({
         params,
+        jobId: start.jobId,
         signal: abort.signal,
         progress: tracker,
         log,

@@ -11,6 +11,8 @@ export interface JobLogger {
 
 export interface JobContext<P> {
   params: P;
+  /** The job's row in the history: what a journal ties its records to. */
+  jobId?: number;
   /** Aborted on cancel: stop starting new work, finish or drop what is in flight. */
   signal: AbortSignal;
   progress: ProgressTracker;

@@ -75,6 +75,7 @@ describe('tag mapping per format', () => {
         genre: 'Punk',
         sampleRate: format === 'opus' ? 48000 : 44100, // Opus always decodes at 48 kHz
         hasArt: false,
+        originalYear: null,
       });
       expect(result.tags.durationMs).toBeGreaterThan(2500);
       expect(result.tags.durationMs).toBeLessThan(3500);

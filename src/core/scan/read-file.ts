@@ -60,6 +60,7 @@ function toTrackTags(meta: IAudioMetadata, format: string): TrackTags {
     discNo: positive(common.disk.no),
     discTotal: positive(common.disk.of),
     year: positive(common.year ?? (common.date ? Number.parseInt(common.date, 10) : null)),
+    originalYear: positive(common.originalyear ?? (common.originaldate ? Number.parseInt(common.originaldate, 10) : null)),
     genre: text(first(common.genre)),
     isrc: text(first(common.isrc)),
     compilation: common.compilation ?? false,

@@ -17,6 +17,8 @@ export interface TrackTags {
   discNo: number | null;
   discTotal: number | null;
   year: number | null;
+  /** The original-release year tag (TDOR/TORY, ORIGINALDATE...), where the file has one. */
+  originalYear: number | null;
   genre: string | null;
   isrc: string | null;
   compilation: boolean;
