@@ -12,7 +12,7 @@ import { NODE_FILE_OPS, type FileOps } from './atomic';
 import { readFileTags, writeFileTags } from './fields';
 import { WriteJournal } from './journal';
 import { planWrite, previewWrite } from './plan';
-import { makeWriteFixture, type WriteFixture } from './testing';
+import { makeWriteFixture, scanInto, type WriteFixture } from './testing';
 import { settlePending, undoWrites, writePlanned, type WriteDeps } from './write';
 
 const dirs: string[] = [];
@@ -141,6 +141,32 @@ describe('write-back', () => {
     expect(journal.undoable({ kind: 'job', jobId: 7 })).toEqual([]);
     const row = fx.db.prepare('SELECT title, tag_year FROM tracks WHERE id = ?').get(fx.tracks[0]!.id);
     expect(row).toEqual({ title: 'track 1', tag_year: 2009 });
+  });
+
+  it('adds no ID3v1 tag to an MP3 that had none, keeps one that was there in step, and undo puts it back', async () => {
+    const endsWithV1 = (file: string) => {
+      const bytes = fs.readFileSync(file);
+      return bytes.subarray(bytes.length - 128, bytes.length - 125).toString('latin1') === 'TAG';
+    };
+    const mp3 = fx.tracks.find((t) => t.format === 'mp3')!;
+    const plain = path.join(fx.music, 'plain.mp3');
+    fs.copyFileSync(mp3.path, plain);
+    const plainId = await scanInto(fx.db, plain);
+    expect(endsWithV1(mp3.path)).toBe(false);
+    // ID3v1 as old rippers left it: 'TAG', title, artist, album (30 bytes each), year, comment, track, genre.
+    const field = (text: string, size: number) => Buffer.concat([Buffer.from(text, 'latin1'), Buffer.alloc(size - text.length)]);
+    const v1 = Buffer.concat([Buffer.from('TAG'), field('track 1', 30), field('band', 30), field('album', 30), Buffer.from('2009'), field('', 28), Buffer.from([0, 1, 17])]);
+    fs.appendFileSync(mp3.path, v1);
+    await scanInto(fx.db, mp3.path);
+    const old = readFileTags(mp3.path);
+    expect(old.id3v1).toMatchObject({ title: 'track 1', year: '2009' });
+    await write({ jobId: 5 }, { scope: { kind: 'tracks', trackIds: [mp3.id, plainId] } });
+    expect(endsWithV1(plain)).toBe(false);
+    const meta = await parseFile(mp3.path);
+    expect(meta.native.ID3v1).toEqual(expect.arrayContaining([{ id: 'title', value: 'Track 1' }, { id: 'year', value: '1999' }]));
+    const run = depsFor();
+    await undoWrites(run.deps.journal.undoable({ kind: 'tracks', trackIds: [mp3.id] }), run.deps);
+    expect(readFileTags(mp3.path)).toEqual(old);
   });
 
   it('undo by album and by file, and never over a change made since', async () => {
