@@ -1,5 +1,5 @@
 import { WriteJournal } from '../core/tags/journal';
-import { planWrite } from '../core/tags/plan';
+import { plannedFiles } from '../core/tags/plan';
 import { undoJobParams, writeJobParams } from '../core/tags/request';
 import {
   WRITE_FIELD_LABELS,
@@ -79,18 +79,19 @@ export const WRITE_COMMANDS: Command[] = [
       if (values['keep-mtime']) settings.keepMtime = true;
       const request: WriteRequest = { scope: scopeFrom(values), settings };
       if (values['dry-run']) {
-        const all = planWrite(core.db, request);
-        const planned = all.filter((p) => p.preview.changes.length > 0);
-        const unchanged = all.length - planned.length;
-        if (values.json) {
-          for (const p of planned) out.stdout.write(`${JSON.stringify(p.preview)}\n`);
-        } else {
-          const limit = values.all ? planned.length : 50;
-          for (const p of planned.slice(0, limit)) out.stdout.write(fileReport(p.preview));
-          if (planned.length > limit) out.stdout.write(`… and ${planned.length - limit} more files (--all lists every one)\n`);
+        const limit = values.all || values.json ? Infinity : 50;
+        const summary = { changed: 0, unchanged: 0, problems: 0 };
+        for (const { preview } of plannedFiles(core.db, request)) {
+          if (preview.changes.length === 0) {
+            summary.unchanged += 1;
+            continue;
+          }
+          if (summary.changed + summary.problems < limit) out.stdout.write(values.json ? `${JSON.stringify(preview)}\n` : fileReport(preview));
+          summary[preview.problem ? 'problems' : 'changed'] += 1;
         }
-        const problems = planned.filter((p) => p.preview.problem).length;
-        const summary = { changed: planned.length - problems, unchanged, problems };
+        const listed = summary.changed + summary.problems;
+        if (listed > limit) out.stdout.write(`… and ${listed - limit} more files (--all lists every one)\n`);
+        const { problems, unchanged } = summary;
         if (values.json) out.stdout.write(`${JSON.stringify({ dryRun: summary })}\n`);
         else out.stdout.write(`${summary.changed} files would change, ${unchanged} already hold these values, ${problems} would be skipped (dry run: nothing written)\n`);
         return 0;

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { ArtworkCache, artworkCacheDir } from '../artwork/cache';
 import type { JobDefinition } from '../jobs/types';
 import { WriteJournal } from '../tags/journal';
-import { planWrite } from '../tags/plan';
-import { settlePending, undoWrites, writePlanned } from '../tags/write';
+import { plannedFiles } from '../tags/plan';
+import { countToWrite, settlePending, undoWrites, writePlanned } from '../tags/write';
 import { WRITE_FIELDS } from '../../shared/write-back';
 
 const ids = z.array(z.number().int().positive()).max(1_000_000);
@@ -65,12 +65,8 @@ export const writeTagsJob: JobDefinition<WriteTagsParams> = {
     if (p.mode === 'undo') {
       await undoWrites(journal.undoable(p.undo), deps);
     } else {
-      const planned = planWrite(db, { scope: p.scope, settings: p.settings, excludeTrackIds: p.excludeTrackIds });
-      // Files whose scanned tags already hold every value are counted without being opened.
-      const settledByScan = planned.filter((f) => f.preview.changes.length === 0).length;
-      progress.add('files', settledByScan);
-      progress.add('unchanged', settledByScan);
-      await writePlanned(planned, deps);
+      const request = { scope: p.scope, settings: p.settings, excludeTrackIds: p.excludeTrackIds };
+      await writePlanned(plannedFiles(db, request), deps, countToWrite(plannedFiles(db, request)));
     }
     progress.setMessage(null);
   },

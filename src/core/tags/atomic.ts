@@ -56,6 +56,8 @@ export class WriteProblem extends Error {
   }
 }
 
+const LOCKED = 'another program has the file open and locked: close it (a player, an editor) and write again';
+
 /** Turns a file-system error into what it means for the user. */
 export function describeFsError(err: unknown, file: string): WriteProblem {
   if (err instanceof WriteProblem) return err;
@@ -75,7 +77,7 @@ export function describeFsError(err: unknown, file: string): WriteProblem {
     case 'EBUSY':
     case 'ETXTBSY':
     case 'EAGAIN':
-      return new WriteProblem('locked', 'another program has the file open and locked: close it (a player, an editor) and write again');
+      return new WriteProblem('locked', LOCKED);
     default:
       return new WriteProblem('error', err instanceof Error ? err.message : String(err));
   }
@@ -179,7 +181,14 @@ export async function rewriteFile(file: string, options: RewriteOptions): Promis
     options.signal?.throwIfAborted();
     const now = stampOf(await fs.promises.stat(target));
     if (!sameStamp(now, before)) throw new WriteProblem('changed', 'another program changed the file while Sleeve wrote it; it was left as that program made it');
-    await ops.rename(temp, target);
+    try {
+      await ops.rename(temp, target);
+    } catch (err) {
+      // Windows refuses to replace a file another program holds open, with EPERM or EACCES (EBUSY elsewhere).
+      const code = (err as NodeJS.ErrnoException | undefined)?.code;
+      if (code === 'EPERM' || code === 'EACCES' || code === 'EBUSY') throw new WriteProblem('locked', LOCKED);
+      throw err;
+    }
   } catch (err) {
     await fs.promises.rm(temp, { force: true }).catch(() => undefined);
     if (err instanceof Error && err.name === 'AbortError') throw err;

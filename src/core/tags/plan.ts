@@ -209,70 +209,84 @@ function scopeWhere(scope: WriteScope): { sql: string; args: number[] } {
   }
 }
 
-/** Every file in scope, in album and track order, with what would change in it. */
-export function planWrite(db: Library, request: WriteRequest): PlannedFile[] {
-  const settings = effectiveSettings(db, request);
-  const excluded = new Set(request.excludeTrackIds ?? []);
-  const where = scopeWhere(request.scope);
-  const rows = db
-    .prepare(`${PLAN_SELECT} WHERE t.status != 'failed' AND ${where.sql} ORDER BY t.folder, t.disc_no, t.track_no, t.path`)
-    .all(...where.args) as PlanRow[];
-  const out: PlannedFile[] = [];
-  for (const row of rows) {
-    if (excluded.has(row.id)) continue;
-    const proposed = proposedValues(row);
-    const changes = changesBetween(scannedValues(row), proposed, settings.fields);
-    const problem =
-      row.status === 'missing'
-        ? 'the file is missing since the last scan'
-        : writableFormatOf(row.path) === null
-          ? `Sleeve does not write tags to ${row.format ?? 'these'} files yet`
-          : null;
-    out.push({
+/** Rows are read this many at a time, by id, so a library of any size is planned in bounded memory and no read is held open while the writer writes. */
+const PLAN_CHUNK = 500;
+
+function plannedFrom(row: PlanRow, fields: readonly WriteField[]): PlannedFile {
+  const proposed = proposedValues(row);
+  const changes = changesBetween(scannedValues(row), proposed, fields);
+  const problem =
+    row.status === 'missing'
+      ? 'the file is missing since the last scan'
+      : writableFormatOf(row.path) === null
+        ? `Sleeve does not write tags to ${row.format ?? 'these'} files yet`
+        : null;
+  return {
+    trackId: row.id,
+    albumId: row.album_id,
+    path: row.path,
+    folder: row.folder,
+    size: row.size,
+    mtimeMs: row.mtime_ms,
+    proposed,
+    preview: {
       trackId: row.id,
       albumId: row.album_id,
       path: row.path,
-      folder: row.folder,
-      size: row.size,
-      mtimeMs: row.mtime_ms,
-      proposed,
-      preview: {
-        trackId: row.id,
-        albumId: row.album_id,
-        path: row.path,
-        title: row.title,
-        artist: row.artist,
-        album: row.album,
-        format: row.format,
-        changes,
-        problem: changes.length > 0 ? problem : null,
-      },
-    });
+      title: row.title,
+      artist: row.artist,
+      album: row.album,
+      format: row.format,
+      changes,
+      problem: changes.length > 0 ? problem : null,
+    },
+  };
+}
+
+/** Every file in scope, in id order (the order the scan met them), with what would change in it. */
+export function* plannedFiles(db: Library, request: WriteRequest): Generator<PlannedFile> {
+  const settings = effectiveSettings(db, request);
+  const excluded = new Set(request.excludeTrackIds ?? []);
+  const where = scopeWhere(request.scope);
+  const chunk = db.prepare(`${PLAN_SELECT} WHERE t.status != 'failed' AND t.id > ? AND ${where.sql} ORDER BY t.id LIMIT ${PLAN_CHUNK}`);
+  let after = 0;
+  for (;;) {
+    const rows = chunk.all(after, ...where.args) as PlanRow[];
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]!.id;
+    for (const row of rows) if (!excluded.has(row.id)) yield plannedFrom(row, settings.fields);
   }
-  return out;
+}
+
+/** The whole plan at once, for small scopes and tests. */
+export function planWrite(db: Library, request: WriteRequest): PlannedFile[] {
+  return [...plannedFiles(db, request)];
 }
 
 export const PREVIEW_PAGE = 200;
 
 /** The files that would change, a page at a time, with the totals over the whole scope. */
 export function previewWrite(db: Library, request: WriteRequest, offset = 0, limit = PREVIEW_PAGE): WritePreview {
-  const planned = planWrite(db, request);
-  const changed = planned.filter((p) => p.preview.changes.length > 0);
+  const pageSize = Math.max(1, Math.min(limit, 1000));
+  const files: WritePreviewFile[] = [];
   const byField: Partial<Record<WriteField, number>> = {};
+  let changed = 0;
+  let unchanged = 0;
   let problems = 0;
-  for (const p of changed) {
-    if (p.preview.problem) {
+  for (const planned of plannedFiles(db, request)) {
+    const { preview } = planned;
+    if (preview.changes.length === 0) {
+      unchanged += 1;
+      continue;
+    }
+    const index = changed + problems;
+    if (index >= offset && index < offset + pageSize) files.push(preview);
+    if (preview.problem) {
       problems += 1;
       continue;
     }
-    for (const c of p.preview.changes) byField[c.field] = (byField[c.field] ?? 0) + 1;
+    changed += 1;
+    for (const c of preview.changes) byField[c.field] = (byField[c.field] ?? 0) + 1;
   }
-  return {
-    files: changed.slice(offset, offset + Math.max(1, Math.min(limit, 1000))).map((p) => p.preview),
-    changed: changed.length - problems,
-    unchanged: planned.length - changed.length,
-    problems,
-    byField,
-    offset,
-  };
+  return { files, changed, unchanged, problems, byField, offset };
 }

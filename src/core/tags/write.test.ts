@@ -230,9 +230,16 @@ describe('write-back', () => {
     expect(planWrite(fx.db, ALL).filter((p) => p.preview.changes.some((c) => c.field === 'title'))).toHaveLength(4);
   });
 
-  it('puts also cover.jpg in the folder when asked, never over one there, and undo takes it away', async () => {
-    await write({ settings: { coverFile: true }, jobId: 4 });
+  it('puts the cover in the folder as cover.jpg when asked (embedded or not), never over one there, and undo takes it away', async () => {
+    await write({ settings: { coverFile: true, fields: ['year'] }, jobId: 4 });
     const cover = path.join(fx.music, 'cover.jpg');
+    expect(fileHash(cover)).toBe(fx.coverHash);
+    expect((await parseFile(fx.tracks[0]!.path)).common.picture).toBeUndefined();
+    fs.writeFileSync(cover, 'the user replaced it');
+    await write({ settings: { coverFile: true }, jobId: 6 });
+    expect(fs.readFileSync(cover, 'utf8')).toBe('the user replaced it');
+    fs.rmSync(cover);
+    await write({ settings: { coverFile: true }, jobId: 4 });
     expect(fileHash(cover)).toBe(fx.coverHash);
     const run = depsFor();
     await undoWrites(run.deps.journal.undoable({ kind: 'job', jobId: 4 }), run.deps);

@@ -195,30 +195,46 @@ async function writeCoverFile(folder: string, albumId: number | null, hash: stri
   }
 }
 
-/** Writes the planned files in order; stops between files on cancel. */
-export async function writePlanned(files: readonly PlannedFile[], deps: WriteDeps): Promise<void> {
+/**
+ * Writes the planned files in order; stops between files on cancel. Files
+ * whose scanned tags already hold every value are counted, not opened.
+ */
+export async function writePlanned(files: Iterable<PlannedFile>, deps: WriteDeps, total: number | null = null): Promise<void> {
   for (const counter of WRITE_COUNTERS) deps.progress.add(counter, 0);
-  const todo = files.filter((f) => f.preview.changes.length > 0);
-  deps.progress.setTotal(todo.length);
-  sweepTemps(todo.map((f) => f.folder));
+  deps.progress.setTotal(total);
+  const swept = new Set<string>();
   const coverFolders = new Set<string>();
-  for (const planned of todo) {
+  for (const planned of files) {
     if (deps.signal.aborted) return;
     deps.progress.add('files');
-    deps.progress.setMessage(planned.path);
-    try {
-      await writeOne(planned, deps);
-    } catch (err) {
-      if (err instanceof Error && err.name === 'AbortError') return;
-      throw err;
+    if (planned.preview.changes.length === 0) {
+      deps.progress.add('unchanged');
+    } else {
+      // What a killed write left in this folder goes before anything new is written there.
+      if (!swept.has(planned.folder)) sweepTemps([planned.folder]);
+      swept.add(planned.folder);
+      deps.progress.setMessage(planned.path);
+      try {
+        await writeOne(planned, deps);
+      } catch (err) {
+        if (err instanceof Error && err.name === 'AbortError') return;
+        throw err;
+      }
+      deps.progress.advance();
     }
-    deps.progress.advance();
     const cover = planned.proposed.cover;
-    if (deps.settings.coverFile && cover && deps.settings.fields.includes('cover') && !coverFolders.has(planned.folder)) {
+    if (deps.settings.coverFile && cover && !coverFolders.has(planned.folder) && planned.preview.problem === null) {
       coverFolders.add(planned.folder);
       await writeCoverFile(planned.folder, planned.albumId, cover, deps);
     }
   }
+}
+
+/** How many files a write will open: the progress bar's total. */
+export function countToWrite(files: Iterable<PlannedFile>): number {
+  let n = 0;
+  for (const f of files) if (f.preview.changes.length > 0) n += 1;
+  return n;
 }
 
 // ---------------------------------------------------------------------------
