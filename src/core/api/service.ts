@@ -34,7 +34,7 @@ import { loadSyncPlan } from '../sync/targets';
 import { parseTargetKey, SyncTargetError, targetKey } from '../../shared/sync';
 import { undoScopeSchema, writeScopeSchema, writeSettingsSchema } from '../pipelines/write-tags';
 import { WriteJournal } from '../tags/journal';
-import { loadWriteSettings, previewWrite, saveWriteSettings } from '../tags/plan';
+import { loadWriteSettings, saveWriteSettings, WritePreviewer } from '../tags/plan';
 import { undoJobParams, writeJobParams } from '../tags/request';
 import type { JobManager } from '../jobs/manager';
 import { libraryStats, queryAlbums, queryTracks, setTrackYear, yearStats } from '../library/queries';
@@ -226,6 +226,7 @@ export function createApiService(
   hooks: ShellHooks = {},
 ): ApiService {
   const spotify = new SpotifyConnector({ db, secrets: hooks.secrets, openExternal: hooks.openExternal });
+  const previewer = new WritePreviewer(db);
   const spotifyCall = async <T>(work: () => T | Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -366,7 +367,7 @@ export function createApiService(
         defaultWorkers: { spotify: DEFAULT_SPOTIFY_WORKERS, folder: DEFAULT_FOLDER_WORKERS },
       };
     },
-    writePreview: async (request, offset, limit) => previewWrite(db, request, offset, limit),
+    writePreview: async (request, offset, limit) => previewer.preview(request, offset, limit),
     writeTags: async (request) => manager.start({ kind: 'write-tags', params: writeJobParams(db, request), priority: 'user' }),
     writeSettings: async () => loadWriteSettings(db),
     saveWriteSettings: async (settings) => saveWriteSettings(db, settings),

@@ -265,28 +265,61 @@ export function planWrite(db: Library, request: WriteRequest): PlannedFile[] {
 
 export const PREVIEW_PAGE = 200;
 
-/** The files that would change, a page at a time, with the totals over the whole scope. */
-export function previewWrite(db: Library, request: WriteRequest, offset = 0, limit = PREVIEW_PAGE): WritePreview {
-  const pageSize = Math.max(1, Math.min(limit, 1000));
-  const files: WritePreviewFile[] = [];
-  const byField: Partial<Record<WriteField, number>> = {};
-  let changed = 0;
-  let unchanged = 0;
-  let problems = 0;
-  for (const planned of plannedFiles(db, request)) {
-    const { preview } = planned;
-    if (preview.changes.length === 0) {
-      unchanged += 1;
-      continue;
+interface PreviewPass {
+  key: string;
+  /** The files that would change (or cannot be written), in plan order. */
+  ids: number[];
+  changed: number;
+  unchanged: number;
+  problems: number;
+  byField: Partial<Record<WriteField, number>>;
+}
+
+/**
+ * Previews a write a page at a time. The first page walks the whole scope
+ * once (the totals need it) and keeps only the ids of the files that would
+ * change; the pages after it read just their own rows.
+ */
+export class WritePreviewer {
+  private pass: PreviewPass | null = null;
+
+  constructor(private readonly db: Library) {}
+
+  preview(request: WriteRequest, offset = 0, limit = PREVIEW_PAGE): WritePreview {
+    const settings = effectiveSettings(this.db, request);
+    const key = JSON.stringify([request.scope, settings, request.excludeTrackIds ?? []]);
+    // A preview starts at offset 0: always from the library as it is now.
+    if (offset === 0 || this.pass?.key !== key) this.pass = this.walk(request, key);
+    const pass = this.pass;
+    const pageIds = pass.ids.slice(offset, offset + Math.max(1, Math.min(limit, 1000)));
+    const byId = new Map<number, WritePreviewFile>();
+    if (pageIds.length > 0) {
+      for (const planned of plannedFiles(this.db, { scope: { kind: 'tracks', trackIds: pageIds }, settings })) byId.set(planned.trackId, planned.preview);
     }
-    const index = changed + problems;
-    if (index >= offset && index < offset + pageSize) files.push(preview);
-    if (preview.problem) {
-      problems += 1;
-      continue;
-    }
-    changed += 1;
-    for (const c of preview.changes) byField[c.field] = (byField[c.field] ?? 0) + 1;
+    const files = pageIds.map((id) => byId.get(id)).filter((f): f is WritePreviewFile => f !== undefined);
+    return { files, changed: pass.changed, unchanged: pass.unchanged, problems: pass.problems, byField: pass.byField, offset };
   }
-  return { files, changed, unchanged, problems, byField, offset };
+
+  private walk(request: WriteRequest, key: string): PreviewPass {
+    const pass: PreviewPass = { key, ids: [], changed: 0, unchanged: 0, problems: 0, byField: {} };
+    for (const { preview } of plannedFiles(this.db, request)) {
+      if (preview.changes.length === 0) {
+        pass.unchanged += 1;
+        continue;
+      }
+      pass.ids.push(preview.trackId);
+      if (preview.problem) {
+        pass.problems += 1;
+        continue;
+      }
+      pass.changed += 1;
+      for (const c of preview.changes) pass.byField[c.field] = (pass.byField[c.field] ?? 0) + 1;
+    }
+    return pass;
+  }
+}
+
+/** One preview page, without keeping anything for the next. */
+export function previewWrite(db: Library, request: WriteRequest, offset = 0, limit = PREVIEW_PAGE): WritePreview {
+  return new WritePreviewer(db).preview(request, offset, limit);
 }

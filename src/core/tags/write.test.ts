@@ -11,7 +11,7 @@ import { audioDataDigest } from './audio-data';
 import { NODE_FILE_OPS, type FileOps } from './atomic';
 import { readFileTags, writeFileTags } from './fields';
 import { WriteJournal } from './journal';
-import { planWrite, previewWrite } from './plan';
+import { planWrite, previewWrite, WritePreviewer } from './plan';
 import { makeWriteFixture, scanInto, type WriteFixture } from './testing';
 import { settlePending, undoWrites, writePlanned, type WriteDeps } from './write';
 
@@ -70,6 +70,10 @@ describe('write-back', () => {
     const fewer = previewWrite(fx.db, { scope: { kind: 'all' }, settings: { fields: ['year'] }, excludeTrackIds: [fx.tracks[0]!.id] });
     expect(fewer.changed).toBe(4);
     expect(fewer.files.every((f) => f.changes.every((c) => c.field === 'year'))).toBe(true);
+    const pages = new WritePreviewer(fx.db);
+    expect(pages.preview(ALL, 0, 2).files.map((f) => f.trackId)).toEqual(fx.tracks.slice(0, 2).map((t) => t.id));
+    expect(pages.preview(ALL, 2, 2).files.map((f) => f.trackId)).toEqual(fx.tracks.slice(2, 4).map((t) => t.id));
+    expect(pages.preview(ALL, 4, 2)).toMatchObject({ changed: 5, offset: 4, files: [expect.objectContaining({ trackId: fx.tracks[4]!.id })] });
   });
 
   it('writes every field where other tools read it, in each format, and leaves the audio bytes as they were', async () => {
