@@ -11,12 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseFile } from 'music-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLibrary } from '../db/library';
-import { ROOT, runCli } from '../../cli/testing/run-cli';
-import type { TagValues, WriteField } from '../../shared/write-back';
-import { audioDataDigest, type AudioData } from './audio-data';
-import { readFileTags, sameValue, type FileTags } from './fields';
-import { makeWriteFixture, type WriteFixture } from './testing';
+import { openLibrary } from '../core/db/library';
+import { ROOT, runCli } from './testing/run-cli';
+import type { TagValues, WriteField } from '../shared/write-back';
+import { audioDataDigest, type AudioData } from '../core/tags/audio-data';
+import { readFileTags, sameValue, type FileTags } from '../core/tags/fields';
+import { makeWriteFixture, type WriteFixture } from '../core/tags/testing';
 
 const KILLS = 6;
 let dir: string;
