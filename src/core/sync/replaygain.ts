@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempNameFor } from '../tags/atomic';
+import { afterTaglibSave } from '../tags/ogg-pages';
 import { File, Mpeg4AppleTag, ReadStyle, TagTypes, XiphComment, type Tag } from 'node-taglib-sharp';
 
 /** The ReplayGain 2.0 reference loudness. */
@@ -216,6 +217,7 @@ export async function writeReplayGain(file: string, values: ReplayGainValues, op
     } finally {
       tagged.dispose();
     }
+    await afterTaglibSave(temp, options.signal);
     if (options.mtime) await fs.promises.utimes(temp, options.mtime, options.mtime).catch(() => {});
     options.signal?.throwIfAborted();
     await fs.promises.rename(temp, file);

@@ -46,7 +46,7 @@ export async function makeWriteFixture(dir: string, options: { count?: number; f
   const libraryPath = path.join(dir, 'library.sqlite');
   const db = openLibrary(libraryPath);
   const cache = new ArtworkCache(artworkCacheDir(libraryPath));
-  const cover = await cache.put(await drawPicture({ width: 400, height: 400, background: [200, 40, 40], block: { colour: [20, 20, 220], left: 0.2, top: 0.2, size: 0.4 } }));
+  const cover = await cache.put(await drawPicture({ width: 500, height: 500, background: [200, 40, 40], block: { colour: [20, 20, 220], left: 0.2, top: 0.2, size: 0.4 }, grain: true }));
   const albumId = Number(
     db
       .prepare(`INSERT INTO albums (group_key, title, artist, folder, track_count, created_at, match_state, art_choice, art_chosen_by) VALUES (?, ?, ?, ?, ?, 0, 'matched', ?, 'user')`)

@@ -11,6 +11,7 @@ import { audioDataDigest } from './audio-data';
 import { NODE_FILE_OPS, type FileOps } from './atomic';
 import { readFileTags, writeFileTags } from './fields';
 import { WriteJournal } from './journal';
+import { isOggPath, oggSequenceGaps } from './ogg-pages';
 import { planWrite, previewWrite, WritePreviewer } from './plan';
 import { makeWriteFixture, scanInto, type WriteFixture } from './testing';
 import { settlePending, undoWrites, writePlanned, type WriteDeps } from './write';
@@ -106,6 +107,8 @@ describe('write-back', () => {
       expect(common.picture).toHaveLength(1);
       expect(sha256(common.picture![0]!.data)).toBe(fx.coverHash);
       expect(await audioDataDigest(t.path)).toEqual(audioBefore.get(t.id));
+      // The cover grows the comment header by pages; players built on libogg need the pages after it renumbered.
+      if (isOggPath(t.path)) expect(await oggSequenceGaps(t.path)).toBe(0);
     }
     // The library now shows what the files hold, and a preview finds nothing left to write but the cover (which it cannot see).
     const row = fx.db.prepare('SELECT title, tag_year, tag_original_year FROM tracks WHERE id = ?').get(fx.tracks[0]!.id);
@@ -142,6 +145,7 @@ describe('write-back', () => {
     expect(run.warnings).toEqual([]);
     expect(run.counters()).toMatchObject({ restored: 5, failed: 0 });
     for (const t of fx.tracks) expect(readFileTags(t.path)).toEqual(before.get(t.id));
+    for (const t of fx.tracks.filter((t) => isOggPath(t.path))) expect(await oggSequenceGaps(t.path)).toBe(0);
     expect(journal.undoable({ kind: 'job', jobId: 7 })).toEqual([]);
     const row = fx.db.prepare('SELECT title, tag_year FROM tracks WHERE id = ?').get(fx.tracks[0]!.id);
     expect(row).toEqual({ title: 'track 1', tag_year: 2009 });

@@ -15,6 +15,7 @@ import { readAudioFile } from '../scan/read-file';
 import { TrackWriter } from '../scan/store';
 import { UNDO_COUNTERS, WRITE_COUNTERS, type TagValues, type WriteField, type WriteSettings } from '../../shared/write-back';
 import { describeFsError, rewriteFile, stampOf, sweepTemps, tempNameFor, WriteProblem, type FileOps, type WriteProblemKind } from './atomic';
+import { afterTaglibSave, isOggPath, oggSequenceGaps } from './ogg-pages';
 import { readFileTags, sameValue, withFrontCover, writeFileTags, type EmbeddedPicture, type FileTags, type TagChanges } from './fields';
 import type { JournalEntry, WriteJournal } from './journal';
 import type { PlannedFile } from './plan';
@@ -50,9 +51,15 @@ async function refreshTrack(db: Library, file: string): Promise<void> {
   new TrackWriter(db).writeResult(result, Date.now());
 }
 
-/** A written copy must parse as audio and hold exactly the values meant. */
+async function writeTagsInto(temp: string, changes: TagChanges, signal?: AbortSignal): Promise<void> {
+  writeFileTags(temp, changes);
+  await afterTaglibSave(temp, signal);
+}
+
+/** A written copy must parse as audio, count its Ogg pages without a hole, and hold exactly the values meant. */
 async function verifyTags(temp: string, expected: Partial<Record<WriteField, string | null>>, pictures?: EmbeddedPicture[]): Promise<void> {
   await parseFile(temp, { duration: false, skipCovers: true });
+  if (isOggPath(temp) && (await oggSequenceGaps(temp)) > 0) throw new Error('its Ogg pages are out of sequence after writing');
   const back = readFileTags(temp);
   for (const [field, value] of Object.entries(expected) as Array<[WriteField, string | null]>) {
     if (field === 'cover') continue;
@@ -149,7 +156,7 @@ async function writeOne(planned: PlannedFile, deps: WriteDeps): Promise<void> {
       keepMtime: settings.keepMtime,
       signal: deps.signal,
       ops: deps.ops,
-      edit: (temp) => writeFileTags(temp, changes),
+      edit: (temp) => writeTagsInto(temp, changes, deps.signal),
       verify: (temp) => verifyTags(temp, wanted, pictures),
     });
     journal.written(journalId, result.after);
@@ -278,7 +285,7 @@ async function undoOne(entry: JournalEntry, deps: WriteDeps): Promise<void> {
       keepMtime: deps.settings.keepMtime,
       signal: deps.signal,
       ops: deps.ops,
-      edit: (temp) => writeFileTags(temp, changes),
+      edit: (temp) => writeTagsInto(temp, changes, deps.signal),
       verify: (temp) => verifyTags(temp, values, entry.oldPictures ?? undefined),
     });
     journal.undone(entry.id, deps.jobId);
