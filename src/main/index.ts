@@ -245,6 +245,8 @@ async function start(): Promise<void> {
       },
       // The dialog lives in the page: plan, review and apply need the window.
       syncPlaylists: () => inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'sync' }))"),
+      // The preview, the confirmation and Undo live in the page, as the Sync dialog does.
+      writeTags: () => inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'write-tags' }))"),
       enrich: () => {
         // The page knows the selection; without a page, every album.
         if (inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'enrich' }))")) return;

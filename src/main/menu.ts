@@ -13,6 +13,8 @@ export interface MenuActions {
   syncPlaylists(): void;
   /** Enrich Albums: the page narrows it to the Albums view's selection, as its key does. */
   enrich(): void;
+  /** Opens the Write Tags dialog in the page, on the view's selection or every file. */
+  writeTags(): void;
   openSettings(): void;
 }
 
@@ -68,6 +70,8 @@ export function buildMenu(libraryPath: string, actions: MenuActions): Menu {
         { label: 'Rescan All', accelerator: 'CmdOrCtrl+R', click: () => actions.rescanAll() },
         { label: 'Find Release Years', accelerator: 'CmdOrCtrl+Y', click: () => actions.findYears() },
         { label: 'Enrich Albums', accelerator: 'CmdOrCtrl+E', click: () => actions.enrich() },
+        { type: 'separator' },
+        { label: 'Write Tags to Files…', accelerator: 'CmdOrCtrl+Shift+E', click: () => actions.writeTags() },
       ],
     },
     {

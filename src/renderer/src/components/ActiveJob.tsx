@@ -14,8 +14,10 @@ interface Props {
   extraCounters?: readonly string[];
   /** Words for counters whose camelCase name reads badly. */
   labels?: Readonly<Record<string, string>>;
+  /** How to show counters that are not plain counts (bytes). */
+  formats?: Readonly<Record<string, (value: number) => string>>;
   cancelLabel: string;
-  /** The first line once it ended; the card stays until dismissed when this and onDismiss are given. */
+  /** The first line once it ended: the card stays (with Dismiss when onDismiss is given). */
   endedText?(job: JobSnapshot): string;
   onDismiss?(): void;
 }
@@ -25,10 +27,10 @@ interface Props {
  * rate and ETA, its live counters and Cancel. Once it ends it can stay as a
  * summary with Dismiss.
  */
-export function ActiveJob({ job, label, runningText, counters, extraCounters = [], labels = {}, cancelLabel, endedText, onDismiss }: Props) {
+export function ActiveJob({ job, label, runningText, counters, extraCounters = [], labels = {}, formats = {}, cancelLabel, endedText, onDismiss }: Props) {
   const { cancel } = useJobsActions();
   const finished = isFinished(job.state);
-  if (finished && !(endedText && onDismiss)) return null;
+  if (finished && !endedText) return null;
   const percent = job.total ? Math.min(100, (job.done / job.total) * 100) : null;
   const shown = [...(counters ?? Object.keys(job.counters)), ...extraCounters.filter((name) => (job.counters[name] ?? 0) > 0)];
   const elapsed = job.startedAt === null ? null : (job.endedAt ?? Date.now()) - job.startedAt;
@@ -51,9 +53,11 @@ export function ActiveJob({ job, label, runningText, counters, extraCounters = [
         {finished ? (
           <>
             <span className="muted">took {formatDuration(elapsed)}</span>
-            <button type="button" onClick={onDismiss}>
-              Dismiss
-            </button>
+            {onDismiss && (
+              <button type="button" onClick={onDismiss}>
+                Dismiss
+              </button>
+            )}
           </>
         ) : (
           <>
@@ -79,7 +83,7 @@ export function ActiveJob({ job, label, runningText, counters, extraCounters = [
         {shown.map((name) => (
           <div key={name} className="stat" data-counter={name}>
             <dt>{labels[name] ?? counterLabel(name)}</dt>
-            <dd>{formatCount(job.counters[name] ?? 0)}</dd>
+            <dd>{(formats[name] ?? formatCount)(job.counters[name] ?? 0)}</dd>
           </div>
         ))}
       </dl>

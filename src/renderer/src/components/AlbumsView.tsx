@@ -3,12 +3,13 @@ import { ALBUM_VIEWS, type AlbumSummary, type AlbumView, type EnrichStats } from
 import { formatCount } from '../../../shared/format';
 import { isFinished, type JobSnapshot } from '../../../shared/jobs';
 import { api } from '../api';
-import { VIEW_LABELS, viewCount } from '../albums';
+import { albumTitle, VIEW_LABELS, viewCount } from '../albums';
 import { shortcut } from '../keys';
 import { selectedCount, selectOne, type Selection } from '../selection';
 import { useAlbumsActions, useAlbumsStore } from '../stores/albums';
 import { useJobsStore } from '../stores/jobs';
 import { useLibraryActions, useLibraryStore } from '../stores/library';
+import { albumsTarget, useWriteActions, useWriteContext } from '../stores/write';
 import { useWatchedJob, useYearsActions } from '../stores/years';
 import { ActiveJob } from './ActiveJob';
 import { AlbumTable } from './AlbumTable';
@@ -165,6 +166,14 @@ export function AlbumsView() {
     const ids = count > 0 ? await actions.selectedIds() : null;
     await actions.enrich(ids ? { albumIds: ids } : undefined, { refresh: true });
   };
+  // Write Tags… (its button, its key, the menu) writes the selected albums; one is named by its title.
+  const writeTarget = useCallback(async () => {
+    const ids = await actions.selectedIds();
+    const { current: shown } = useAlbumsStore.getState();
+    return ids.length === 0 ? null : albumsTarget(ids, shown && ids.length === 1 && shown.id === ids[0] ? albumTitle(shown) : undefined);
+  }, [actions]);
+  useWriteContext(count > 0 ? writeTarget : null);
+  const { showForContext: writeTags } = useWriteActions();
   const onSelection = useCallback((s: Selection, album?: AlbumSummary | null) => actions.setSelection(s, album), [actions]);
   const focused = current && selection.focus !== null ? current : null;
 
@@ -266,6 +275,14 @@ export function AlbumsView() {
                   Accept Suggested
                 </button>
               )}
+              {/* In this toolbar, not beside the heading: there the selection chip would wrap the line and move the list between two clicks. */}
+              <button
+                type="button"
+                onClick={() => void writeTags()}
+                title={`Writes what Sleeve found (matches, years, the chosen cover) into the files of ${count === 1 ? 'the selected album' : count > 0 ? 'the selected albums' : 'every album'}, after a preview (${shortcut('Shift+E')})`}
+              >
+                Write Tags…
+              </button>
             </div>
           </div>
           {emptyView ? (

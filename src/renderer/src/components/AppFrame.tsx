@@ -9,6 +9,7 @@ import { useJobsStore } from '../stores/jobs';
 import { useLibraryActions, useLibraryStore } from '../stores/library';
 import { usePlaylistsActions, usePlaylistsStore } from '../stores/playlists';
 import { useSyncActions } from '../stores/sync';
+import { useWriteActions } from '../stores/write';
 import { useYearsActions } from '../stores/years';
 import { libraryScope } from '../years';
 import { AlbumsView } from './AlbumsView';
@@ -18,6 +19,7 @@ import { LibraryView } from './LibraryView';
 import { PlaylistsView } from './PlaylistsView';
 import { SettingsView } from './SettingsView';
 import { SyncDialog } from './SyncDialog';
+import { WriteDialog } from './WriteDialog';
 import { YearsView } from './YearsView';
 
 const CONNECTION_LABEL = { connecting: 'Connecting…', open: 'Connected', closed: 'Disconnected, retrying…' } as const;
@@ -40,6 +42,7 @@ export function AppFrame() {
   const albums = useAlbumsActions();
   const playlists = usePlaylistsActions();
   const sync = useSyncActions();
+  const write = useWriteActions();
   const inReview = useAlbumsStore((s) => s.stats?.review ?? 0);
 
   /** Find Release Years from a key or the menu: the Library's view narrows it, as its button does. */
@@ -70,7 +73,7 @@ export function AppFrame() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  // Ctrl/Cmd+O, +Shift+O, +Shift+S, +Y, +E and +, in the browser; in the desktop app the menu's accelerators answer first.
+  // Ctrl/Cmd+O, +Shift+O, +Shift+S, +Y, +E, +Shift+E and +, in the browser; in the desktop app the menu's accelerators answer first.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
@@ -91,6 +94,10 @@ export function AppFrame() {
       } else if (key === 'e' && !event.shiftKey && !isTyping(event.target)) {
         event.preventDefault();
         void enrich();
+      } else if (key === 'e' && event.shiftKey) {
+        // Write Tags to Files…: the view's selection, else every file.
+        event.preventDefault();
+        void write.showForContext();
       } else if (event.key === ',') {
         event.preventDefault();
         location.hash = '#settings';
@@ -103,6 +110,7 @@ export function AppFrame() {
       else if (command === 'enrich') void enrich();
       // The menu imported already; the page shows what came in.
       else if (command === 'sync') void openSync();
+      else if (command === 'write-tags') void write.showForContext();
       else if (command === 'playlists-changed') void playlists.load({ newest: true });
       // New Playlist… from the menu: the Playlists view asks for the name.
       else if (command === 'new-playlist') {
@@ -116,7 +124,7 @@ export function AppFrame() {
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('sleeve:command', onCommand);
     };
-  }, [library, playlists, findYears, enrich, openSync]);
+  }, [library, playlists, write, findYears, enrich, openSync]);
 
   const onPaths = useCallback((paths: string[]) => void library.scan(paths), [library]);
   const onUnresolved = useCallback(
@@ -176,6 +184,7 @@ export function AppFrame() {
         )}
       </main>
       <SyncDialog />
+      <WriteDialog />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           <div>Drop music folders or files to add them</div>

@@ -8,6 +8,7 @@ import { NO_SELECTION, selectedCount, type Selection } from '../selection';
 import { useJobsStore } from '../stores/jobs';
 import { useLibraryActions, useLibraryStore } from '../stores/library';
 import { usePlaylistsActions } from '../stores/playlists';
+import { tracksTarget, useWriteActions, useWriteContext } from '../stores/write';
 import { useYearsActions } from '../stores/years';
 import { libraryScope, yearTooltip } from '../years';
 import { ActiveScan } from './ActiveScan';
@@ -69,8 +70,8 @@ function formatClock(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** children: actions on the selected rows, before the library-wide ones. */
-function Toolbar({ children }: { children?: ReactNode }) {
+/** children: actions on the selected rows, before the library-wide ones. picked: selected tracks, which Write Tags… writes. */
+function Toolbar({ children, picked }: { children?: ReactNode; picked: number }) {
   const { mode, filter, stats, album, problems } = useLibraryStore();
   const actions = useLibraryActions();
   return (
@@ -103,6 +104,7 @@ function Toolbar({ children }: { children?: ReactNode }) {
       )}
       <span className="spacer" />
       {children}
+      <WriteTagsButton picked={picked} />
       <FindYearsButton />
       <button type="button" onClick={() => void actions.addFolder()} title={`Add Folder… (${shortcut('O')})`}>
         Add Folder…
@@ -111,6 +113,17 @@ function Toolbar({ children }: { children?: ReactNode }) {
         Rescan All
       </button>
     </div>
+  );
+}
+
+/** Write Tags to Files…: the selected tracks, or every file. */
+function WriteTagsButton({ picked }: { picked: number }) {
+  const { showForContext } = useWriteActions();
+  const what = picked > 0 ? `the ${formatCount(picked)} selected ${picked === 1 ? 'track' : 'tracks'}` : 'every file';
+  return (
+    <button type="button" onClick={() => void showForContext()} title={`Writes what Sleeve found into ${what}, after a preview (${shortcut('Shift+E')})`}>
+      Write Tags…
+    </button>
   );
 }
 
@@ -256,6 +269,10 @@ export function LibraryView() {
     return ids;
   }, [selection, total, loadTracks]);
 
+  // Write Tags… (its button, its key, the menu) writes the selected tracks.
+  const writeTarget = useCallback(async () => tracksTarget(await trackIds()), [trackIds]);
+  useWriteContext(picked > 0 ? writeTarget : null);
+
   // Ctrl/Cmd+Shift+A: Add to Playlist… for the selected tracks.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -319,7 +336,7 @@ export function LibraryView() {
         <EmptyLibrary />
       ) : (
         <>
-          <Toolbar>
+          <Toolbar picked={picked}>
             {selectable && (
               <>
                 {picked > 0 && (

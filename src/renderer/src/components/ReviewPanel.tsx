@@ -57,7 +57,8 @@ export function ReviewPanel({ album, index }: { album: AlbumSummary; index: numb
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey || event.repeat || isEditable(event.target)) return;
-      if (useAlbumsStore.getState().chooser) return;
+      // A dialog over the view (the chooser, Sync, Write Tags) owns the keys.
+      if (useAlbumsStore.getState().chooser || document.querySelector('[aria-modal="true"]')) return;
       if (/^[1-9]$/.test(event.key)) {
         const n = Number(event.key) - 1;
         if (n >= candidates.length) return;
