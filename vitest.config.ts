@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.mjs'],
     environment: 'node',
+    globalSetup: ['scripts/test-setup.mjs'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests fork real workers; two cores are shared by them all.

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI_ENTRY, ROOT } from './testing/run-cli';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const cliArgs = ['--import', 'tsx', path.join(root, 'src/cli/main.ts')];
+const cliArgs = [CLI_ENTRY];
 let dir: string;
 let db: string;
 
@@ -16,7 +16,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, [...cliArgs, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [...cliArgs, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 }
 
 function lastJsonLine(stdout: string): Record<string, unknown> {
@@ -116,7 +116,7 @@ describe('sleeve CLI', () => {
 
   it('cancels cleanly on Ctrl-C sent to the whole process group, as a terminal does', async () => {
     const child = spawn(process.execPath, [...cliArgs, 'count', '100000', '--delay', '10', '--db', db, '--json'], {
-      cwd: root,
+      cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeServiceEnv, startFakes, type Fakes } from '../core/testing/fakes';
-import { ROOT, runCli, type CliRun } from './testing/run-cli';
+import { CLI_ENTRY, ROOT, runCli, type CliRun } from './testing/run-cli';
 
 let dir: string;
 let db: string;
@@ -36,7 +36,7 @@ const clientId = () => fakes.spotifyAccounts.state.settings.clientId;
  */
 function connect(args: string[]): Promise<CliRun & { page: { status: number; text: string } | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'spotify', 'connect', ...args, '--db', db], {
+    const child = spawn(process.execPath, [CLI_ENTRY, 'spotify', 'connect', ...args, '--db', db], {
       cwd: ROOT,
       env: { ...process.env, ...env() },
     });
