@@ -18,9 +18,13 @@ export interface RunningServer {
  * Starts `serve` as a user would, with its own secrets file, and reads the
  * URL it prints. env adds variables (service URLs). Without dir, a fresh
  * library removed on stop; with dir, the library in it, kept, so a second
- * start opens the same one.
+ * start opens the same one. roots are the folders the page may name (--root):
+ * by default the temp folder, where the specs make their music, playlists,
+ * listens and sync targets.
  */
-export async function startServer(options: { env?: Record<string, string>; dir?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { env?: Record<string, string>; dir?: string; roots?: string[] } = {},
+): Promise<RunningServer> {
   if (!fs.existsSync(path.join(ROOT, 'out/renderer/index.html'))) {
     throw new Error("The renderer is not built: run 'npm run build' before the e2e suite.");
   }
@@ -28,7 +32,16 @@ export async function startServer(options: { env?: Record<string, string>; dir?:
   const libraryPath = path.join(dir, 'library.sqlite');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/server/main.ts', '--db', libraryPath, '--port', '0'],
+    [
+      '--import',
+      'tsx',
+      'src/server/main.ts',
+      '--db',
+      libraryPath,
+      '--port',
+      '0',
+      ...(options.roots ?? [os.tmpdir()]).flatMap((root) => ['--root', root]),
+    ],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],

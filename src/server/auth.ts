@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { servedHostNames } from './exposure';
 
 export const TOKEN_COOKIE = 'sleeve_token';
 
@@ -34,20 +35,23 @@ export function authenticate(req: IncomingMessage, url: URL, token: string): Aut
 }
 
 /**
- * Only our own host names are served: a page elsewhere that rebinds its DNS
- * name to 127.0.0.1 sends its own Host header and is turned away.
+ * Only our own host names are served (the loopback names, and the address
+ * given with --host): a page elsewhere that rebinds its DNS name to our
+ * address sends its own Host header and is turned away.
  */
-export function isAllowedHost(hostHeader: string | undefined, port: number): boolean {
+export function isAllowedHost(hostHeader: string | undefined, port: number, boundHost?: string): boolean {
   if (!hostHeader) return false;
-  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(hostHeader.toLowerCase());
+  const given = hostHeader.toLowerCase();
+  // A browser leaves out the port when it is HTTP's own.
+  return servedHostNames(boundHost).some((name) => given === `${name}:${port}` || (port === 80 && given === name));
 }
 
 /** A WebSocket may only be opened by our own page. */
-export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
+export function isAllowedOrigin(origin: string | undefined, port: number, boundHost?: string): boolean {
   if (origin === undefined) return true; // not a browser: the token alone decides
   try {
     const url = new URL(origin);
-    return url.protocol === 'http:' && isAllowedHost(url.host, port);
+    return url.protocol === 'http:' && isAllowedHost(url.host, port, boundHost);
   } catch {
     return false;
   }

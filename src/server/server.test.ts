@@ -3,13 +3,13 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { JobSnapshot } from '../shared/jobs';
-import type { RpcServerMessage } from '../shared/rpc';
 import { openSleeveCore, type SleeveCore } from '../core/app';
 import { NodeWorkerHost, nodeWorkerEntry } from '../core/jobs/node-host';
 import { startWebServer, type WebServer } from './server';
 import { resolveStaticFile } from './static';
+import { openSocket as openSocketOn, rpcClient } from './testing';
 
 const TOKEN = 'test-token-0123456789abcdef';
 let dir: string;
@@ -44,35 +44,7 @@ afterEach(async () => {
 const withCookie = { headers: { cookie: `sleeve_token=${TOKEN}` } };
 
 function openSocket(headers: Record<string, string> = { cookie: `sleeve_token=${TOKEN}` }): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api`, { headers });
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
-
-function rpcClient(ws: WebSocket) {
-  let nextId = 1;
-  const pending = new Map<number, (m: RpcServerMessage) => void>();
-  const events: JobSnapshot[] = [];
-  ws.on('message', (data) => {
-    const message = JSON.parse(data.toString()) as RpcServerMessage;
-    if ('event' in message) {
-      if (message.event === 'jobUpdate') events.push(message.data);
-    }
-    else pending.get(message.id)?.(message);
-  });
-  return {
-    events,
-    call(method: string, ...args: unknown[]): Promise<RpcServerMessage> {
-      const id = nextId++;
-      return new Promise((resolve) => {
-        pending.set(id, resolve);
-        ws.send(JSON.stringify({ id, method, args }));
-      });
-    },
-  };
+  return openSocketOn(server.port, headers);
 }
 
 describe('web server access', () => {

@@ -39,6 +39,8 @@ import { undoJobParams, writeJobParams } from '../tags/request';
 import type { JobManager } from '../jobs/manager';
 import { libraryStats, queryAlbums, queryTracks, setTrackYear, yearStats } from '../library/queries';
 import { SpotifyConnectSetupError, SpotifyConnector } from '../spotify-connect/connector';
+import { PathRefusedError, type ClientPathCheck } from '../library/path-policy';
+import { checkClientPaths } from './client-paths';
 
 const page = { offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() };
 const filter = z.string().max(500).optional();
@@ -206,8 +208,21 @@ function playlistEdit<T>(run: () => T): T {
   }
 }
 
+/** Who is calling, for what only some callers get. */
+export interface ApiCallOptions {
+  /**
+   * Checks every file and folder path in the arguments before the method
+   * acts, and gives the paths to use (see core/library/path-policy.ts). Only
+   * the web server passes one: its clients are browser tabs, reached by
+   * whoever got its URL. The Electron shell and the CLI call without it and
+   * keep accepting any path: theirs come from system dialogs or the user's
+   * own shell.
+   */
+  checkPaths?: ClientPathCheck;
+}
+
 export interface ApiService {
-  call(method: string, args: unknown): Promise<unknown>;
+  call(method: string, args: unknown, options?: ApiCallOptions): Promise<unknown>;
   subscribe(listener: (event: ApiEvent) => void): () => void;
   /** Lets go of what the service holds open (a Spotify sign-in waiting for the browser). */
   close(): void;
@@ -376,12 +391,21 @@ export function createApiService(
     undoWrite: async (scope) => manager.start({ kind: 'write-tags', params: undoJobParams(db, scope), priority: 'user' }),
   };
   return {
-    async call(method, args) {
+    async call(method, args, options = {}) {
       if (!(API_METHODS as readonly string[]).includes(method)) throw new ApiRequestError(`Unknown method '${method}'`);
       const parsed = argsSchemas[method as ApiMethod].safeParse(args);
       if (!parsed.success) throw new ApiRequestError(`Invalid arguments for ${method}: ${parsed.error.issues[0]?.message}`);
+      let checked = parsed.data as unknown[];
+      if (options.checkPaths) {
+        try {
+          checked = checkClientPaths(method as ApiMethod, checked, options.checkPaths);
+        } catch (err) {
+          if (err instanceof PathRefusedError) throw new ApiRequestError(err.message);
+          throw err;
+        }
+      }
       const handler = handlers[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>;
-      return handler(...(parsed.data as unknown[]));
+      return handler(...checked);
     },
     subscribe(listener) {
       // While a scan writes, tell the page at most twice a second, and once more at the end.
