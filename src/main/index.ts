@@ -7,8 +7,10 @@ import {
   dialog,
   ipcMain,
   Menu,
+  nativeTheme,
   net,
   protocol,
+  screen,
   session,
   shell,
   type IpcMainInvokeEvent,
@@ -20,7 +22,9 @@ import { artworkCacheDir, resolveArtworkRequest } from '../core/artwork/serve';
 import { appDataDir, APP_NAME } from '../core/paths';
 import { spotifyAccountsBaseUrl } from '../core/spotify-connect/connector';
 import { IPC_CALL, IPC_EVENT, type IpcReply } from '../shared/ipc';
-import { buildMenu } from './menu';
+import { MIN_WINDOW_SIZE, readDesktopState, restoreWindow, writeDesktopState, type DesktopState, type Theme } from './desktop-state';
+import { launchPaths } from './launch-args';
+import { menuTemplate } from './menu';
 import { UtilityProcessHost } from './utility-host';
 
 app.setName(APP_NAME);
@@ -122,6 +126,7 @@ async function openExternal(url: string): Promise<void> {
   if (target.protocol !== 'https:' && target.origin !== accounts?.origin) {
     throw new Error(`Sleeve opens only https addresses in the browser, not ${target.origin}`);
   }
+  // electronegativity-reviewed OPEN_EXTERNAL_JS_CHECK: only https, or the configured Spotify accounts origin, gets past the check above
   await shell.openExternal(target.toString());
 }
 
@@ -140,30 +145,107 @@ function isOwnPage(event: IpcMainInvokeEvent): boolean {
   return url.startsWith('file://') && event.sender === mainWindow?.webContents;
 }
 
+const desktopStateFile = path.join(app.getPath('userData'), 'desktop-state.json');
+const desktopState: DesktopState = readDesktopState(desktopStateFile);
+
+function saveDesktopState(): void {
+  try {
+    writeDesktopState(desktopStateFile, desktopState);
+  } catch (err) {
+    console.error(`Sleeve could not keep the window's place: ${(err as Error).message}`);
+  }
+}
+
+/** Remembers the window's place as the user leaves it; the normal bounds, so a maximised window un-maximises to where it was. */
+function trackWindowState(win: BrowserWindow): void {
+  let timer: NodeJS.Timeout | undefined;
+  const remember = () => {
+    if (win.isDestroyed() || win.isMinimized()) return;
+    const { x, y, width, height } = win.getNormalBounds();
+    desktopState.window = { bounds: { x, y, width, height }, maximized: win.isMaximized(), fullScreen: win.isFullScreen() };
+  };
+  const later = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      remember();
+      saveDesktopState();
+    }, 500);
+  };
+  win.on('resize', later);
+  win.on('move', later);
+  win.on('maximize', later);
+  win.on('unmaximize', later);
+  win.on('enter-full-screen', later);
+  win.on('leave-full-screen', later);
+  win.on('close', () => {
+    clearTimeout(timer);
+    remember();
+    saveDesktopState();
+  });
+}
+
+function applyTheme(theme: Theme): void {
+  nativeTheme.themeSource = theme;
+}
+
 function createWindow(): BrowserWindow {
+  const restored = restoreWindow(desktopState.window, [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((d) => d.workArea));
+  // electronegativity-reviewed AUXCLICK_JS_CHECK: a middle-click opens its link through setWindowOpenHandler below, which denies every window
   const win = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    minWidth: 720,
-    minHeight: 480,
+    ...restored.bounds,
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
     title: APP_NAME,
     show: false,
+    // The page's own background, so the window does not flash white in the dark theme before it paints.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1b1b1d' : '#f6f6f4',
     webPreferences: {
+      // electronegativity-reviewed PRELOAD_JS_CHECK: the sandboxed preload (src/preload) exposes one IPC call/subscribe pair and pathForFile, never ipcRenderer or Node
       preload: path.join(__dirname, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (restored.maximized) win.maximize();
+    if (restored.fullScreen) win.setFullScreen(true);
+    win.show();
+  });
+  trackWindowState(win);
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event) => event.preventDefault());
+  // What was opened before the page could take it (a file association at launch) goes in once it has loaded.
+  win.webContents.on('did-finish-load', () => deliverOpenedPaths());
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
   else void win.loadFile(path.join(__dirname, '../renderer/index.html'));
   return win;
 }
 
+/** Paths given to Sleeve from outside (launch arguments, a second launch, macOS open-file) waiting for the page. */
+const openedPaths: string[] = [];
+
+/**
+ * Hands opened paths to the page, which treats them exactly as a drop on the
+ * window (folders and audio scanned, playlists imported, with its report).
+ * They are queued in the page too, so one that arrives before the page's
+ * listener is mounted is picked up when it is.
+ */
+function deliverOpenedPaths(): void {
+  if (openedPaths.length === 0 || !mainWindow || mainWindow.webContents.isLoading()) return;
+  const paths = openedPaths.splice(0);
+  inPage(`window.__sleeveOpened = (window.__sleeveOpened ?? []).concat(${JSON.stringify(paths)}); window.dispatchEvent(new Event('sleeve:opened'))`);
+}
+
+function openPaths(paths: readonly string[]): void {
+  if (paths.length === 0) return;
+  openedPaths.push(...paths);
+  if (!mainWindow && core && app.isReady()) mainWindow = createMainWindow();
+  deliverOpenedPaths();
+}
+
 async function start(): Promise<void> {
+  applyTheme(desktopState.theme);
   const env = electronSqliteBinding();
   Object.assign(process.env, env);
   const libraryPath = libraryPathFromArgs();
@@ -209,67 +291,97 @@ async function start(): Promise<void> {
       dialog.showErrorBox('Sleeve could not start the scan', (err as Error).message);
     }
   };
-  Menu.setApplicationMenu(
-    buildMenu(libraryPath, {
-      addFolder: async () => {
-        const folders = await pickFolders();
-        if (folders && folders.length > 0) scan(folders);
-      },
-      importListens: async () => {
-        const file = await pickListensFile();
-        if (!file) return;
-        try {
-          await api.call('importListens', [file]);
-          inPage("location.hash = '#years'");
-        } catch (err) {
-          dialog.showErrorBox('Sleeve could not import the listening history', (err as Error).message);
-        }
-      },
-      rescanAll: () => scan([]),
-      // The page decides the scope (a filtered Library view narrows the run); with no window, everything.
-      findYears: () => {
-        if (inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'find-years' }))")) return;
-        api.call('findYears', []).catch((err: Error) => dialog.showErrorBox('Sleeve could not find release years', err.message));
-      },
-      // The name is asked for in the page, as the button there does.
-      newPlaylist: () => inPage("location.hash = '#playlists'; window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'new-playlist' }))"),
-      importPlaylists: async () => {
-        const files = await pickPlaylistFiles();
-        if (files.length === 0) return;
-        try {
-          await api.call('importPlaylists', [files]);
-          inPage("location.hash = '#playlists'; window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'playlists-changed' }))");
-        } catch (err) {
-          dialog.showErrorBox('Sleeve could not import the playlists', (err as Error).message);
-        }
-      },
-      // The dialog lives in the page: plan, review and apply need the window.
-      syncPlaylists: () => inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'sync' }))"),
-      // The preview, the confirmation and Undo live in the page, as the Sync dialog does.
-      writeTags: () => inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'write-tags' }))"),
-      enrich: () => {
-        // The page knows the selection; without a page, every album.
-        if (inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'enrich' }))")) return;
-        api.call('enrich', []).catch((err: Error) => dialog.showErrorBox('Sleeve could not start enrichment', err.message));
-      },
-      // The renderer routes by hash, so the menu opens a section the way a link in the page would.
-      openSettings: () => inPage("location.hash = '#settings'"),
-    }),
-  );
-  mainWindow = createWindow();
-  mainWindow.on('closed', () => (mainWindow = null));
+  const setMenu = () =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate(
+          { platform: process.platform, appName: APP_NAME, theme: desktopState.theme, developer: !app.isPackaged },
+          {
+            // Chosen folders and playlists go the way dropped ones do, so the page shows the scan and the import report.
+            addFolder: async () => openPaths((await pickFolders()) ?? []),
+            importListens: async () => {
+              const file = await pickListensFile();
+              if (!file) return;
+              try {
+                await api.call('importListens', [file]);
+                inPage("location.hash = '#years'");
+              } catch (err) {
+                dialog.showErrorBox('Sleeve could not import the listening history', (err as Error).message);
+              }
+            },
+            rescanAll: () => scan([]),
+            // The page decides the scope (a filtered Library view narrows the run); with no window, everything.
+            findYears: () => {
+              if (inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'find-years' }))")) return;
+              api.call('findYears', []).catch((err: Error) => dialog.showErrorBox('Sleeve could not find release years', err.message));
+            },
+            // The name is asked for in the page, as the button there does.
+            newPlaylist: () => inPage("location.hash = '#playlists'; window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'new-playlist' }))"),
+            importPlaylists: async () => openPaths(await pickPlaylistFiles()),
+            // The dialog lives in the page: plan, review and apply need the window.
+            syncPlaylists: () => inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'sync' }))"),
+            // The preview, the confirmation and Undo live in the page, as the Sync dialog does.
+            writeTags: () => inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'write-tags' }))"),
+            enrich: () => {
+              // The page knows the selection; without a page, every album.
+              if (inPage("window.dispatchEvent(new CustomEvent('sleeve:command', { detail: 'enrich' }))")) return;
+              api.call('enrich', []).catch((err: Error) => dialog.showErrorBox('Sleeve could not start enrichment', err.message));
+            },
+            // The renderer routes by hash, so the menu opens a section the way a link in the page would.
+            openSettings: () => inPage("location.hash = '#settings'"),
+            openLibraryFolder: () => {
+              void shell.openPath(path.dirname(libraryPath)).then((problem) => {
+                if (problem) dialog.showErrorBox('Sleeve could not open the library folder', `${path.dirname(libraryPath)}: ${problem}`);
+              });
+            },
+            about: () => app.showAboutPanel(),
+            setTheme: (theme) => {
+              desktopState.theme = theme;
+              applyTheme(theme);
+              saveDesktopState();
+              setMenu();
+            },
+          },
+        ),
+      ),
+    );
+  setMenu();
+  app.setAboutPanelOptions({
+    applicationName: APP_NAME,
+    applicationVersion: app.getVersion(),
+    copyright: 'MIT licence',
+    credits: 'Metadata from MusicBrainz, TheAudioDB and Discogs; cover art from the Cover Art Archive and others.',
+  });
+  mainWindow = createMainWindow();
+  // What this launch was given: a playlist opened from the file manager, folders after the command.
+  openPaths(launchPaths(process.argv, { cwd: process.cwd(), skip: process.defaultApp ? 2 : 1 }));
+}
+
+function createMainWindow(): BrowserWindow {
+  const win = createWindow();
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  return win;
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  // A second launch (a playlist opened from the file manager while Sleeve runs) hands its paths here and quits.
+  app.on('second-instance', (_event, argv, workingDirectory) => {
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
+    openPaths(launchPaths(argv, { cwd: workingDirectory, skip: process.defaultApp ? 2 : 1 }));
+  });
+  // macOS opens files through an event, also before the app is ready; they wait in the queue.
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    openPaths([file]);
   });
   app.whenReady().then(start);
   app.on('activate', () => {
-    if (core && !mainWindow) mainWindow = createWindow();
+    if (core && !mainWindow) mainWindow = createMainWindow();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -1,5 +1,5 @@
-import { app, Menu, shell, type MenuItemConstructorOptions } from 'electron';
-import path from 'node:path';
+import type { MenuItemConstructorOptions } from 'electron';
+import type { Theme } from './desktop-state';
 
 export interface MenuActions {
   addFolder(): void;
@@ -16,23 +16,60 @@ export interface MenuActions {
   /** Opens the Write Tags dialog in the page, on the view's selection or every file. */
   writeTags(): void;
   openSettings(): void;
+  openLibraryFolder(): void;
+  about(): void;
+  setTheme(theme: Theme): void;
 }
 
-/** The application menu; each command also has a button or a key in the window. */
-export function buildMenu(libraryPath: string, actions: MenuActions): Menu {
-  const isMac = process.platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+export interface MenuOptions {
+  platform: NodeJS.Platform;
+  appName: string;
+  theme: Theme;
+  /** Reload and the developer tools are for a development build, not for users. */
+  developer: boolean;
+}
+
+const THEME_LABELS: Record<Theme, string> = { system: 'Use System Setting', light: 'Light', dark: 'Dark' };
+
+/**
+ * The application menu: the standard menus and roles of each platform, and
+ * each of Sleeve's commands, which also have a button or a key in the window.
+ * Ids name the commands for the desktop end-to-end specs. Pure, so it is
+ * tested under Node for every platform.
+ */
+export function menuTemplate(options: MenuOptions, actions: MenuActions): MenuItemConstructorOptions[] {
+  const isMac = options.platform === 'darwin';
+  const settings: MenuItemConstructorOptions = { id: 'settings', label: isMac ? 'Settings…' : '&Settings…', accelerator: 'CmdOrCtrl+,', click: () => actions.openSettings() };
+  const about: MenuItemConstructorOptions = { id: 'about', label: `About ${options.appName}`, click: () => actions.about() };
+  return [
+    ...(isMac
+      ? [
+          {
+            label: options.appName,
+            submenu: [
+              about,
+              { type: 'separator' },
+              settings,
+              { type: 'separator' },
+              { role: 'services' },
+              { type: 'separator' },
+              { role: 'hide' },
+              { role: 'hideOthers' },
+              { role: 'unhide' },
+              { type: 'separator' },
+              { role: 'quit' },
+            ],
+          } satisfies MenuItemConstructorOptions,
+        ]
+      : []),
     {
       label: '&File',
       submenu: [
-        { label: 'Add Folder…', accelerator: 'CmdOrCtrl+O', click: () => actions.addFolder() },
+        { id: 'add-folder', label: '&Add Folder…', accelerator: 'CmdOrCtrl+O', click: () => actions.addFolder() },
         // Not Shift+I: that opens the developer tools on some platforms.
-        { label: 'Import Listening History…', accelerator: 'CmdOrCtrl+Shift+L', click: () => actions.importListens() },
+        { id: 'import-listens', label: 'Import &Listening History…', accelerator: 'CmdOrCtrl+Shift+L', click: () => actions.importListens() },
         { type: 'separator' },
-        { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => actions.openSettings() },
-        { type: 'separator' },
-        isMac ? { role: 'close' } : { role: 'quit' },
+        ...(isMac ? [{ role: 'close' } satisfies MenuItemConstructorOptions] : [settings, { type: 'separator' } satisfies MenuItemConstructorOptions, { role: 'quit' } satisfies MenuItemConstructorOptions]),
       ],
     },
     {
@@ -45,7 +82,7 @@ export function buildMenu(libraryPath: string, actions: MenuActions): Menu {
         { role: 'cut' },
         { role: 'copy' },
         { role: 'paste' },
-        ...(isMac ? [{ role: 'pasteAndMatchStyle' as const }] : []),
+        ...(isMac ? [{ role: 'pasteAndMatchStyle' } satisfies MenuItemConstructorOptions] : []),
         { role: 'delete' },
         { type: 'separator' },
         { role: 'selectAll' },
@@ -54,46 +91,54 @@ export function buildMenu(libraryPath: string, actions: MenuActions): Menu {
     {
       label: '&View',
       submenu: [
-        { role: 'reload', accelerator: 'CmdOrCtrl+Shift+R' },
-        { role: 'toggleDevTools' },
+        {
+          label: '&Appearance',
+          submenu: (Object.keys(THEME_LABELS) as Theme[]).map((theme) => ({
+            id: `theme-${theme}`,
+            label: THEME_LABELS[theme],
+            type: 'radio',
+            checked: options.theme === theme,
+            click: () => actions.setTheme(theme),
+          })),
+        },
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },
         { type: 'separator' },
         { role: 'togglefullscreen' },
+        ...(options.developer
+          ? [{ type: 'separator' }, { role: 'reload', accelerator: 'CmdOrCtrl+Shift+R' }, { role: 'toggleDevTools' }] satisfies MenuItemConstructorOptions[]
+          : []),
       ],
     },
     {
       label: '&Library',
       submenu: [
-        { label: 'Rescan All', accelerator: 'CmdOrCtrl+R', click: () => actions.rescanAll() },
-        { label: 'Find Release Years', accelerator: 'CmdOrCtrl+Y', click: () => actions.findYears() },
-        { label: 'Enrich Albums', accelerator: 'CmdOrCtrl+E', click: () => actions.enrich() },
+        { id: 'rescan-all', label: '&Rescan All', accelerator: 'CmdOrCtrl+R', click: () => actions.rescanAll() },
+        { id: 'find-years', label: 'Find Release &Years', accelerator: 'CmdOrCtrl+Y', click: () => actions.findYears() },
+        { id: 'enrich', label: '&Enrich Albums', accelerator: 'CmdOrCtrl+E', click: () => actions.enrich() },
         { type: 'separator' },
-        { label: 'Write Tags to Files…', accelerator: 'CmdOrCtrl+Shift+E', click: () => actions.writeTags() },
+        { id: 'write-tags', label: '&Write Tags to Files…', accelerator: 'CmdOrCtrl+Shift+E', click: () => actions.writeTags() },
       ],
     },
     {
       label: '&Playlists',
       submenu: [
-        { label: 'New Playlist…', accelerator: 'CmdOrCtrl+N', click: () => actions.newPlaylist() },
-        { label: 'Import Playlists…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.importPlaylists() },
+        { id: 'new-playlist', label: '&New Playlist…', accelerator: 'CmdOrCtrl+N', click: () => actions.newPlaylist() },
+        { id: 'import-playlists', label: '&Import Playlists…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.importPlaylists() },
         { type: 'separator' },
-        { label: 'Sync…', accelerator: 'CmdOrCtrl+Shift+S', click: () => actions.syncPlaylists() },
+        { id: 'sync', label: '&Sync…', accelerator: 'CmdOrCtrl+Shift+S', click: () => actions.syncPlaylists() },
       ],
     },
     { role: 'windowMenu' },
     {
       role: 'help',
+      label: '&Help',
       submenu: [
-        {
-          label: 'Open Library Folder',
-          click: () => void shell.openPath(path.dirname(libraryPath)),
-        },
-        { label: `About ${app.getName()}`, click: () => app.showAboutPanel() },
+        { id: 'open-library-folder', label: 'Open &Library Folder', click: () => actions.openLibraryFolder() },
+        ...(isMac ? [] : [{ type: 'separator' } satisfies MenuItemConstructorOptions, about]),
       ],
     },
   ];
-  return Menu.buildFromTemplate(template);
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo } from '../../../shared/api';
 import { api } from '../api';
 import { useFolderDrop } from '../import/useFolderDrop';
+import { sortOpenedPaths } from '../../../shared/opened-paths';
 import { isTyping } from '../keys';
 import { useAlbumsActions, useAlbumsStore } from '../stores/albums';
 import { useConnectionState } from '../stores/connection';
@@ -126,7 +127,29 @@ export function AppFrame() {
     };
   }, [library, playlists, write, findYears, enrich, openSync]);
 
-  const onPaths = useCallback((paths: string[]) => void library.scan(paths), [library]);
+  /** Dropped on the window or opened from outside (the desktop app's launch, a file association): folders and audio are scanned, playlists imported with their report. */
+  const onPaths = useCallback(
+    (paths: string[]) => {
+      const opened = sortOpenedPaths(paths);
+      if (opened.scan.length > 0) void library.scan(opened.scan);
+      if (opened.playlists.length > 0) {
+        location.hash = '#playlists';
+        void playlists.importFrom(opened.playlists);
+      }
+    },
+    [library, playlists],
+  );
+  useEffect(() => {
+    // The desktop shell queues paths on the window, so ones sent before this listener existed are not lost.
+    const take = () => {
+      const queued = window.__sleeveOpened ?? [];
+      window.__sleeveOpened = [];
+      if (queued.length > 0) onPaths(queued);
+    };
+    take();
+    window.addEventListener('sleeve:opened', take);
+    return () => window.removeEventListener('sleeve:opened', take);
+  }, [onPaths]);
   const onUnresolved = useCallback(
     (count: number) =>
       library.setNotice(

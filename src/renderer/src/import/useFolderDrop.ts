@@ -5,6 +5,8 @@ declare global {
   interface Window {
     /** Set by the Electron preload: where a dropped file lives. */
     sleeveDesktop?: { pathForFile(file: File): string };
+    /** Paths the desktop shell was asked to open (see src/main/index.ts), waiting for the page. */
+    __sleeveOpened?: string[];
   }
 }
 
