@@ -190,7 +190,7 @@ function applyTheme(theme: Theme): void {
 
 function createWindow(): BrowserWindow {
   const restored = restoreWindow(desktopState.window, [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((d) => d.workArea));
-  // electronegativity-reviewed AUXCLICK_JS_CHECK: a middle-click opens its link through setWindowOpenHandler below, which denies every window
+  // electronegativity-reviewed AUXCLICK_JS_CHECK: a middle-click opens its link through the setWindowOpenHandler every web contents gets (see web-contents-created), which denies every window
   const win = new BrowserWindow({
     ...restored.bounds,
     minWidth: MIN_WINDOW_SIZE.width,
@@ -213,8 +213,6 @@ function createWindow(): BrowserWindow {
     win.show();
   });
   trackWindowState(win);
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
   // What was opened before the page could take it (a file association at launch) goes in once it has loaded.
   win.webContents.on('did-finish-load', () => deliverOpenedPaths());
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
@@ -274,7 +272,9 @@ async function start(): Promise<void> {
   }
   const api = core.api;
   serveArtwork(artworkCacheDir(core.db.name));
+  // Sleeve's page needs no permission (camera, notifications, clipboard reads...): every request and check is refused.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
   ipcMain.handle(IPC_CALL, async (event, method: unknown, args: unknown): Promise<IpcReply> => {
     if (!isOwnPage(event)) return { ok: false, message: 'Refused: the request did not come from Sleeve.' };
     try {
@@ -364,6 +364,17 @@ function createMainWindow(): BrowserWindow {
   });
   return win;
 }
+
+/**
+ * Every web contents, the main window's and any other (devtools, a future
+ * view), may neither open windows, navigate away from Sleeve's page, nor
+ * attach a <webview>. Set once here so no window can be created without it.
+ */
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
