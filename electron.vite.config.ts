@@ -34,6 +34,14 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: resolve('src/renderer/index.html') },
     },
-    plugins: [react()],
+    plugins: [
+      react(),
+      {
+        // The dev server injects each CSS file as a <style> element; the build links one file, under the strict policy.
+        name: 'sleeve-dev-inline-styles',
+        apply: 'serve',
+        transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+      },
+    ],
   },
 });

@@ -141,8 +141,10 @@ function inPage(script: string): boolean {
 
 function isOwnPage(event: IpcMainInvokeEvent): boolean {
   const url = event.senderFrame?.url ?? '';
-  if (process.env.ELECTRON_RENDERER_URL) return url.startsWith(process.env.ELECTRON_RENDERER_URL);
-  return url.startsWith('file://') && event.sender === mainWindow?.webContents;
+  if (event.sender !== mainWindow?.webContents) return false;
+  // By origin, not prefix: http://localhost:5173 must not also admit http://localhost:51730.
+  if (process.env.ELECTRON_RENDERER_URL) return URL.canParse(url) && new URL(url).origin === new URL(process.env.ELECTRON_RENDERER_URL).origin;
+  return url.startsWith('file://');
 }
 
 const desktopStateFile = path.join(app.getPath('userData'), 'desktop-state.json');
