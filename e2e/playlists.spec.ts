@@ -167,6 +167,24 @@ test('import a playlist, see how each entry was found, export, rename and delete
   await expect(page.locator('.empty-library')).toContainText('No playlists yet');
 });
 
+test('a playlist file dropped on the window is imported with its report, beside a folder that is scanned', async ({ page }) => {
+  await scanMusic(page);
+  const more = path.join(scratch, 'More');
+  makeAudioFile(path.join(more, 'Extra.flac'), 'flac', { artist: ARTIST, album: 'Extras', title: 'Extra' }, 1);
+  // As a file manager drops them: file:// URIs, one a folder, one a playlist.
+  const uri = (file: string) => `file://${file.split('/').map(encodeURIComponent).join('/')}`;
+  await page.evaluate((list) => {
+    const data = new DataTransfer();
+    data.setData('text/uri-list', list);
+    for (const type of ['dragenter', 'dragover', 'drop']) document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, `${uri(path.join(music, 'Road Trip.m3u8'))}\r\n${uri(more)}`);
+  await expect(page).toHaveURL(/#playlists$/);
+  const report = page.getByRole('status', { name: 'Import report' });
+  await expect(report.locator('[data-playlist="Road Trip"] [data-counts]')).toHaveText('5 entries: 0 by path, 3 relative, 1 by tags, 1 missing');
+  await page.getByRole('link', { name: 'Library' }).click();
+  await expect(page.getByLabel('Library totals')).toContainText(`${TITLES.length + 1} tracks`, { timeout: 30_000 });
+});
+
 test('screenshot of the playlists for the README', async ({ page }) => {
   test.skip(!process.env.SLEEVE_SCREENSHOTS, 'set SLEEVE_SCREENSHOTS=1 (npm run screenshots) to refresh docs/');
   test.setTimeout(90_000);
