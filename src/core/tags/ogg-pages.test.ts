@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawPicture } from '../artwork/testing';
 import { makeAudioFile } from '../scan/testing/audio';
 import { audioDataDigest } from './audio-data';
-import { oggSequenceGaps, repairOggSequence } from './ogg-pages';
+import { afterTaglibSave, endOpenPackets, oggSequenceGaps, repairOggSequence } from './ogg-pages';
 
 let dir: string;
 beforeAll(() => {
@@ -170,6 +170,75 @@ describe('vorbis over several read windows', () => {
     expectCounting(after);
     expect(after.every((page) => page.crcValid)).toBe(true);
     expect(await audioDataDigest(file)).toEqual(digest);
+  });
+});
+
+/** The lacing values of each page of the file's first stream, in order. */
+function lacings(file: string): number[][] {
+  const bytes = fs.readFileSync(file);
+  const out: number[][] = [];
+  for (const page of readPages(file)) {
+    const segments = bytes[page.position + 26]!;
+    out.push([...bytes.subarray(page.position + 27, page.position + 27 + segments)]);
+  }
+  return out;
+}
+
+/** The second packet (the comment header): the lacing values from the second page up to the first one under 255. */
+function commentPacketLength(file: string): number {
+  let length = 0;
+  for (const value of lacings(file).slice(1).flat()) {
+    length += value;
+    if (value < 255) return length;
+  }
+  throw new Error('the comment packet never ends');
+}
+
+function tagWith(file: string, title: string, cover: Buffer): void {
+  const tagged = File.createFromPath(file);
+  try {
+    tagged.tag.title = title;
+    tagged.tag.pictures = [Picture.fromFullData(ByteVector.fromByteArray(cover), PictureType.FrontCover, 'image/png', '')];
+    tagged.save();
+  } finally {
+    tagged.dispose();
+  }
+}
+
+describe.each(['ogg', 'opus'] as const)('%s: a comment packet whose length is a multiple of 255', (format) => {
+  it('gets the zero lacing value taglib leaves out, and the audio reads exactly as before', async () => {
+    const fresh = makeAudioFile(path.join(dir, `lacing-fresh.${format}`), format, { title: 'Fresh' }, 2);
+    const cover = await noisePng(120);
+    // Measured with a one-letter title, then a title long enough to bring the packet to the next multiple of 255.
+    const probe = copy(fresh, `lacing-probe.${format}`);
+    tagWith(probe, 'x', cover);
+    const short = (255 - (commentPacketLength(probe) % 255)) % 255;
+    const title = 'x'.repeat(1 + short);
+    const file = copy(fresh, `lacing.${format}`);
+    tagWith(file, title, cover);
+    expect(commentPacketLength(probe) + short).toBe(Math.ceil(commentPacketLength(probe) / 255) * 255);
+    // The taglib bug itself: the header runs on into the audio. If this fails, taglib may have fixed it.
+    await expect(audioDataDigest(file)).rejects.toThrow(/does not continue the packet/);
+
+    expect(await endOpenPackets(file)).toBe(1);
+    await repairOggSequence(file);
+    expect(await audioDataDigest(file)).toEqual(await audioDataDigest(fresh));
+    const pages = readPages(file);
+    expect(pages.every((page) => page.crcValid)).toBe(true);
+    expectCounting(pages);
+    expect(commentPacketLength(file) % 255).toBe(0);
+    const meta = await parseFile(file);
+    expect(meta.common.title).toBe(title);
+    expect(meta.common.picture?.[0]?.data.length).toBe(cover.length);
+    const decode = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], { encoding: 'utf8' });
+    expect(decode.status).toBe(0);
+    expect(decode.stderr).toBe('');
+
+    // Once right, nothing more is done: the file is not even rewritten.
+    const fixed = sha(file);
+    await afterTaglibSave(file);
+    expect(sha(file)).toBe(fixed);
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('.sleeve-'))).toEqual([]);
   });
 });
 

@@ -1,22 +1,33 @@
 /**
- * Page sequence numbers in Ogg files, checked and put right after taglib
- * saves one. node-taglib-sharp 6.0.3 never renumbers the pages after a
- * comment header that grew or shrank by a page (an inverted check in
- * OggPage.overwriteSequenceNumbers), so its output counts 0,1,2,3,4,2,3...
- * The audio and every page checksum are intact and ffmpeg plays it, but
- * libogg-based players report a hole in the stream and may drop audio there.
+ * Ogg page structure, checked and put right after taglib saves a file.
+ * node-taglib-sharp 6.0.3 gets two things wrong when it rewrites the comment
+ * header:
+ *
+ * - It never renumbers the pages after a comment header that grew or shrank
+ *   by a page (an inverted check in OggPage.overwriteSequenceNumbers), so its
+ *   output counts 0,1,2,3,4,2,3... The audio and every page checksum are
+ *   intact and ffmpeg plays it, but libogg-based players report a hole in
+ *   the stream and may drop audio there.
+ * - When the comment packet's length is a multiple of 255 (one tag size in
+ *   255), it leaves out the zero lacing value that must end such a packet, so
+ *   the header runs on into the first audio page: the audio check refuses the
+ *   copy, and the file could never be tagged.
  *
  * Only page headers are parsed, from 1 MiB reads in file order: files can be
- * several GB, and the page bodies never need to be looked at.
+ * several GB, and the page bodies never need to be looked at, except the one
+ * page a missing zero is added to.
  */
 import fs from 'node:fs';
 import { formatFromExtension } from '../scan/formats';
+import { tempNameFor } from './atomic';
 
 const CHUNK = 1024 * 1024;
 const PAGE_HEADER = 27;
 const SEQUENCE_OFFSET = 18;
 const CRC_OFFSET = 22;
+const CONTINUED = 0x01;
 const FIRST_PAGE = 0x02;
+const MAX_SEGMENTS = 255;
 
 interface PageHeader {
   position: number;
@@ -25,6 +36,9 @@ interface PageHeader {
   serial: number;
   sequence: number;
   crc: number;
+  segments: number;
+  /** The last lacing value is 255: the page's last packet goes on past it. */
+  endsInPacket: boolean;
 }
 
 /** Page sequence numbers out of order in an Ogg file: how many pages break each stream's count (0 = fine). Streams pages, never loads the file whole. */
@@ -140,6 +154,8 @@ async function scanPages(handle: fs.promises.FileHandle, signal: AbortSignal | u
         serial: buffer.readUInt32LE(offset + 14),
         sequence: buffer.readUInt32LE(offset + SEQUENCE_OFFSET),
         crc: buffer.readUInt32LE(offset + CRC_OFFSET),
+        segments,
+        endsInPacket: segments > 0 && buffer[offset + PAGE_HEADER + segments - 1] === 255,
       });
       // The body is never needed: skip it, reading past the window only when the next header lies beyond it.
       offset += pageLength;
@@ -186,6 +202,100 @@ function updatedCrc(page: PageHeader, sequence: number): number {
   return (page.crc ^ crc) >>> 0;
 }
 
+/** The CRC of a whole page, its own CRC field counted as zero. */
+function pageCrc(page: Buffer): number {
+  let crc = 0;
+  for (let i = 0; i < page.length; i++) {
+    const byte = i >= CRC_OFFSET && i < CRC_OFFSET + 4 ? 0 : page[i]!;
+    crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ byte) & 0xff]!) >>> 0;
+  }
+  return crc;
+}
+
+/** Pages that leave a packet open although their stream's next page starts a new one: where the ending zero lacing value is missing. */
+async function openPacketEnds(handle: fs.promises.FileHandle, signal: AbortSignal | undefined): Promise<PageHeader[]> {
+  const open = new Map<number, PageHeader>();
+  const found: PageHeader[] = [];
+  await scanPages(handle, signal, async (batch) => {
+    for (const page of batch) {
+      const before = open.get(page.serial);
+      if (before && !(page.flags & CONTINUED) && !(page.flags & FIRST_PAGE)) found.push(before);
+      if (page.endsInPacket) open.set(page.serial, page);
+      else open.delete(page.serial);
+    }
+  });
+  return found;
+}
+
+/** The page with its packet ended: a zero lacing value in its own table if there is room, else a page of its own after it. */
+function withPacketEnded(page: Buffer): Buffer {
+  const segments = page[26]!;
+  if (segments < MAX_SEGMENTS) {
+    const fixed = Buffer.concat([page.subarray(0, PAGE_HEADER + segments), Buffer.from([0]), page.subarray(PAGE_HEADER + segments)]);
+    fixed[26] = segments + 1;
+    fixed.writeUInt32LE(pageCrc(fixed), CRC_OFFSET);
+    return fixed;
+  }
+  // Same stream and granule position, the next number (the renumbering after this moves the rest up), one empty segment.
+  const ending = Buffer.alloc(PAGE_HEADER + 1);
+  page.copy(ending, 0, 0, PAGE_HEADER);
+  ending[5] = CONTINUED;
+  ending.writeUInt32LE((page.readUInt32LE(SEQUENCE_OFFSET) + 1) >>> 0, SEQUENCE_OFFSET);
+  ending[26] = 1;
+  ending[PAGE_HEADER] = 0;
+  ending.writeUInt32LE(pageCrc(ending), CRC_OFFSET);
+  return Buffer.concat([page, ending]);
+}
+
+/**
+ * Adds the zero lacing value taglib left out (see the top of this file).
+ * Everything after the page moves, so the file is copied once, page fixed
+ * on the way, into a temp beside it that then replaces it; a file with
+ * nothing to fix is not touched. Returns how many packets were ended.
+ */
+export async function endOpenPackets(file: string, signal?: AbortSignal): Promise<number> {
+  signal?.throwIfAborted();
+  const source = await fs.promises.open(file, 'r');
+  let fixes: PageHeader[];
+  const temp = tempNameFor(file);
+  try {
+    fixes = await openPacketEnds(source, signal);
+    if (fixes.length === 0) return 0;
+    const size = (await source.stat()).size;
+    const target = await fs.promises.open(temp, 'wx');
+    try {
+      const buffer = Buffer.allocUnsafe(CHUNK);
+      const copyRange = async (from: number, to: number) => {
+        for (let at = from; at < to; ) {
+          signal?.throwIfAborted();
+          const length = Math.min(CHUNK, to - at);
+          await readFully(source, buffer, at, length);
+          await target.write(buffer, 0, length);
+          at += length;
+        }
+      };
+      let cursor = 0;
+      for (const page of fixes) {
+        await copyRange(cursor, page.position);
+        const bytes = Buffer.allocUnsafe(page.length);
+        await readFully(source, bytes, page.position, page.length);
+        await target.write(withPacketEnded(bytes));
+        cursor = page.position + page.length;
+      }
+      await copyRange(cursor, size);
+    } finally {
+      await target.close();
+    }
+  } catch (err) {
+    await fs.promises.rm(temp, { force: true });
+    throw err;
+  } finally {
+    await source.close();
+  }
+  await fs.promises.rename(temp, file);
+  return fixes.length;
+}
+
 /** Whether the path names an Ogg container (Vorbis, Opus, Speex), by the extensions the scan knows. */
 export function isOggPath(file: string): boolean {
   const format = formatFromExtension(file);
@@ -194,5 +304,7 @@ export function isOggPath(file: string): boolean {
 
 /** Puts right what taglib's save may have left in an Ogg file (see above); other formats are left alone. */
 export async function afterTaglibSave(file: string, signal?: AbortSignal): Promise<void> {
-  if (isOggPath(file)) await repairOggSequence(file, signal);
+  if (!isOggPath(file)) return;
+  await endOpenPackets(file, signal);
+  await repairOggSequence(file, signal);
 }
