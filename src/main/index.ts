@@ -336,7 +336,7 @@ async function start(): Promise<void> {
                 if (problem) dialog.showErrorBox('Sleeve could not open the library folder', `${path.dirname(libraryPath)}: ${problem}`);
               });
             },
-            about: () => app.showAboutPanel(),
+            about: () => showAbout(),
             setTheme: (theme) => {
               desktopState.theme = theme;
               applyTheme(theme);
@@ -348,15 +348,22 @@ async function start(): Promise<void> {
       ),
     );
   setMenu();
-  app.setAboutPanelOptions({
-    applicationName: APP_NAME,
-    applicationVersion: app.getVersion(),
-    copyright: 'MIT licence',
-    credits: 'Metadata from MusicBrainz, TheAudioDB and Discogs; cover art from the Cover Art Archive and others.',
-  });
+  app.setAboutPanelOptions({ applicationName: APP_NAME, applicationVersion: app.getVersion(), copyright: ABOUT.copyright, credits: ABOUT.credits });
   mainWindow = createMainWindow();
   // What this launch was given: a playlist opened from the file manager, folders after the command.
   openPaths(launchPaths(process.argv, { cwd: process.cwd(), skip: process.defaultApp ? 2 : 1 }));
+}
+
+const ABOUT = {
+  copyright: 'MIT licence',
+  credits: 'Metadata from MusicBrainz, TheAudioDB and Discogs; cover art from the Cover Art Archive and others.',
+};
+
+/** The system's About panel on macOS and Linux; Windows has none, so a message box says the same. */
+function showAbout(): void {
+  if (process.platform !== 'win32') return app.showAboutPanel();
+  const options = { type: 'info' as const, title: `About ${APP_NAME}`, message: `${APP_NAME} ${app.getVersion()}`, detail: `${ABOUT.credits}\n${ABOUT.copyright}` };
+  void (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options));
 }
 
 function createMainWindow(): BrowserWindow {
