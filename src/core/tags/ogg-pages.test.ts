@@ -205,20 +205,33 @@ function tagWith(file: string, title: string, cover: Buffer): void {
   }
 }
 
-describe.each(['ogg', 'opus'] as const)('%s: a comment packet whose length is a multiple of 255', (format) => {
+/**
+ * Opus only: its comment header has pages of its own, so a packet of a
+ * multiple of 255 bytes ends exactly where the audio's first page begins.
+ * In Vorbis the setup header shares the comment's last page; whether taglib
+ * gets that case right is not checked here.
+ */
+describe('opus: a comment packet whose length is a multiple of 255', () => {
+  const format = 'opus';
   it('gets the zero lacing value taglib leaves out, and the audio reads exactly as before', async () => {
     const fresh = makeAudioFile(path.join(dir, `lacing-fresh.${format}`), format, { title: 'Fresh' }, 2);
     const cover = await noisePng(120);
-    // Measured with a one-letter title, then a title long enough to bring the packet to the next multiple of 255.
+    // Measured with a one-letter title, then a title long enough to bring the packet to a multiple of 255.
     const probe = copy(fresh, `lacing-probe.${format}`);
     tagWith(probe, 'x', cover);
     const short = (255 - (commentPacketLength(probe) % 255)) % 255;
-    const title = 'x'.repeat(1 + short);
-    const file = copy(fresh, `lacing.${format}`);
-    tagWith(file, title, cover);
-    expect(commentPacketLength(probe) + short).toBe(Math.ceil(commentPacketLength(probe) / 255) * 255);
-    // The taglib bug itself: the header runs on into the audio. If this fails, taglib may have fixed it.
-    await expect(audioDataDigest(file)).rejects.toThrow(/does not continue the packet/);
+    // The grain makes each run's cover different, so where the packet ends among the pages varies: a few more segments are tried.
+    let file = '';
+    let title = '';
+    for (let extra = 0; extra < 8 && !file; extra++) {
+      title = 'x'.repeat(1 + short + 255 * extra);
+      const candidate = copy(fresh, `lacing-${extra}.${format}`);
+      tagWith(candidate, title, cover);
+      expect(commentPacketLength(probe) + short + 255 * extra).toBe(Math.ceil(commentPacketLength(probe) / 255) * 255 + 255 * extra);
+      // The taglib bug itself: the header runs on into the audio. If none of the tries shows it, taglib may have fixed it.
+      if (await audioDataDigest(candidate).then(() => false, (err: Error) => /does not continue the packet/.test(err.message))) file = candidate;
+    }
+    expect(file).not.toBe('');
 
     expect(await endOpenPackets(file)).toBe(1);
     await repairOggSequence(file);
