@@ -82,6 +82,13 @@ async function chooseInDialogs(app: ElectronApplication, paths: string[]): Promi
   }, paths);
 }
 
+/** File → Add Folder… with the music folder chosen in the dialog, until the library holds it. */
+async function addMusicFromMenu({ app, window }: Desktop): Promise<void> {
+  await chooseInDialogs(app, [music]);
+  await menu(app, 'add-folder');
+  await expect(window.getByLabel('Library totals')).toContainText(`${TITLES.length} tracks`, { timeout: 30_000 });
+}
+
 test.describe('desktop app', () => {
   test.skip(binary === null, SKIP_REASON);
   test.skip(!hasDisplay, 'No display: run the desktop specs under xvfb-run.');
@@ -121,9 +128,7 @@ test.describe('desktop app', () => {
   test('File → Add Folder… scans the folder chosen in the system dialog', async () => {
     const { app, window } = await launch();
     try {
-      await chooseInDialogs(app, [music]);
-      await menu(app, 'add-folder');
-      await expect(window.getByLabel('Library totals')).toContainText(`${TITLES.length} tracks`, { timeout: 30_000 });
+      await addMusicFromMenu({ app, window });
       await expect(window.getByRole('grid', { name: 'Tracks' })).toContainText('Glass Harbour');
     } finally {
       await app.close();
@@ -152,9 +157,7 @@ test.describe('desktop app', () => {
   test('Playlists → Sync… copies a playlist to a folder, and a second sync copies nothing', async () => {
     const { app, window } = await launch();
     try {
-      await chooseInDialogs(app, [music]);
-      await menu(app, 'add-folder');
-      await expect(window.getByLabel('Library totals')).toContainText(`${TITLES.length} tracks`, { timeout: 30_000 });
+      await addMusicFromMenu({ app, window });
       await chooseInDialogs(app, [path.join(music, 'Evening.m3u8')]);
       await menu(app, 'import-playlists');
       await expect(window.getByRole('listbox', { name: 'Playlists' }).getByRole('option', { name: /Evening/ })).toBeVisible();
@@ -180,9 +183,7 @@ test.describe('desktop app', () => {
   test('a second launch with a playlist hands it to the running app and quits', async () => {
     const { app, window } = await launch();
     try {
-      await chooseInDialogs(app, [music]);
-      await menu(app, 'add-folder');
-      await expect(window.getByLabel('Library totals')).toContainText(`${TITLES.length} tracks`, { timeout: 30_000 });
+      await addMusicFromMenu({ app, window });
       const second = spawn(binary!, [path.join(ROOT, 'out/main/index.js'), path.join(music, 'Evening.m3u8')], {
         cwd: ROOT,
         env: desktopEnv(),
