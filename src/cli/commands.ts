@@ -174,12 +174,12 @@ export const COMMANDS: Command[] = [
 ];
 
 export function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.synopsis.length));
+  // Synopses run to 170 characters, so a padded column would wrap every line of an 80-column terminal.
   return [
     'Usage: npm run cli -- <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.synopsis.padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.flatMap((c) => [`  ${c.synopsis}`, `      ${c.summary}`]),
     '',
     'Options for every command:',
     '  --db PATH   the library file (default: the app-data folder, or $SLEEVE_DB)',
