@@ -57,6 +57,14 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     process.exit(2);
   }
   await ensureNodeBuild();
+  // npm runs scripts from the package folder; relative paths given to `npm run cli` mean the folder the user typed it in.
+  if (process.env.INIT_CWD) {
+    try {
+      process.chdir(process.env.INIT_CWD);
+    } catch {
+      // Gone since: the package folder it is.
+    }
+  }
   // The shell reads its own arguments from process.argv, as if started directly.
   process.argv = [process.argv[0], path.join(OUT, `${shell}.js`), ...args];
   await import(pathToFileURL(path.join(OUT, `${shell}.js`)).href);
