@@ -2,7 +2,7 @@ import type { SleeveCore } from '../core/app';
 import { listPlaylists } from '../core/playlists/store';
 import { defaultSecretsPath } from '../core/paths';
 import { FileSecretStore } from '../core/net/secrets';
-import { resolveTarget, startSync, syncParams } from '../core/sync/request';
+import { resolveTarget, startSync, SyncBusyError, syncParams } from '../core/sync/request';
 import { reviewItems } from '../core/sync/spotify-match';
 import { loadSyncPlan } from '../core/sync/targets';
 import { formatDuration } from '../shared/format';
@@ -23,7 +23,7 @@ function findPlaylist(core: SleeveCore, text: string): number {
   throw new UsageError(`No playlist '${text}'; 'playlists' lists them with their ids`);
 }
 
-const MARK: Record<SyncPlanItem['action'], string> = { add: '+', remove: '-', unchanged: '=', unmatched: '!', review: '?' };
+const MARK: Record<SyncPlanItem['action'], string> = { add: '+', remove: '-', update: '~', unchanged: '=', unmatched: '!', review: '?' };
 
 function itemLine(item: SyncPlanItem): string {
   const name = [item.artist, item.title].filter(Boolean).join(' – ') || item.item || '(unnamed)';
@@ -38,6 +38,7 @@ function planReport(plan: SyncPlan, dryRun: boolean, all: boolean): string {
   const verb = dryRun ? 'would' : 'did';
   const lines = [
     `${plan.playlistName} → ${where}: ${c.add} to add, ${c.remove} to remove, ${c.unchanged} unchanged, ${c.unmatched} unmatched, ${c.review} to review` +
+      (c.update > 0 ? `, ${c.update} to update` : '') +
       (dryRun ? ' (dry run: nothing changed)' : '') +
       '\n',
   ];
@@ -45,7 +46,7 @@ function planReport(plan: SyncPlan, dryRun: boolean, all: boolean): string {
   const shown = plan.items.filter((i) => i.action !== 'unchanged');
   const limit = all ? shown.length : 50;
   for (const item of shown.slice(0, limit)) lines.push(itemLine(item));
-  if (shown.length > limit) lines.push(`  … and ${shown.length - limit} more (--all lists every one; this ${verb} change only what is marked + and -)\n`);
+  if (shown.length > limit) lines.push(`  … and ${shown.length - limit} more (--all lists every one; this ${verb} change only what is marked +, - and ~)\n`);
   return lines.join('');
 }
 
@@ -92,7 +93,14 @@ export const SYNC_COMMANDS: Command[] = [
       }
       const network = networkParamsFromFlags(values);
       if (Object.keys(network).length > 0) params.network = network;
-      const job = startSync(core.jobs, params);
+      let job;
+      try {
+        job = startSync(core.jobs, params);
+      } catch (err) {
+        if (!(err instanceof SyncBusyError)) throw err;
+        out.stderr.write(`${err.message}\n`);
+        return 1;
+      }
       return runJobInForeground(core, job, out, () => {
         for (const id of request.playlistIds) {
           const plan = loadSyncPlan(core.db, id, targetKey(target));

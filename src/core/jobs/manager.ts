@@ -150,6 +150,27 @@ export class JobManager extends EventEmitter<{ update: [JobSnapshot] }> {
     return rows.map((row) => this.live.get(row.id) ?? rowToSnapshot(row));
   }
 
+  /**
+   * Queued and running jobs of a kind, in this process (here) or in another
+   * live one sharing the library (the desktop app while the CLI runs, say).
+   */
+  active(kind: string): Array<{ job: JobSnapshot; here: boolean }> {
+    const rows = this.options.db
+      .prepare("SELECT * FROM jobs WHERE kind = ? AND state IN ('queued', 'running') ORDER BY id")
+      .all(kind) as JobRow[];
+    const found: Array<{ job: JobSnapshot; here: boolean }> = [];
+    for (const row of rows) {
+      const live = this.live.get(row.id);
+      if (live) {
+        if (!isFinished(live.state)) found.push({ job: live, here: true });
+        continue;
+      }
+      // A row whose process is gone is only waiting for the next start to close it.
+      if (row.owner_pid !== null && row.owner_pid !== process.pid && processIsAlive(row.owner_pid)) found.push({ job: rowToSnapshot(row), here: false });
+    }
+    return found;
+  }
+
   /** Resolves with the job once it has finished. */
   waitFor(id: number): Promise<JobSnapshot> {
     const job = this.get(id);
