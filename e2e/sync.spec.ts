@@ -135,7 +135,24 @@ test('sync a playlist to a folder: the plan, the copies and the playlist file', 
   expect(lines[0]).toMatch(/Slow River\.flac$/);
   for (const line of lines) expect(fs.existsSync(path.join(target, line))).toBe(true);
   await sync.getByRole('button', { name: 'Preview Again' }).click();
-  await expect(summary).toHaveText(/^Plan: 0 to add, 0 to remove, 4 unchanged/, { timeout: 60_000 });
+  await expect(summary).toHaveText(/^Plan: 0 to add, 0 to remove, 4 unchanged, 1 unmatched, 0 to review — already in sync/, { timeout: 60_000 });
+  await expect(sync.getByRole('button', { name: 'Apply' })).toBeDisabled();
+
+  // A new order copies nothing, yet the playlist file changes: the plan says so and Apply writes it.
+  await page.keyboard.press('Escape');
+  await page.getByRole('grid', { name: 'Entries of Sunday' }).locator('[role="row"][data-position]').filter({ hasText: 'Slow River' }).click();
+  await page.keyboard.press('Alt+ArrowDown');
+  await page.keyboard.press('Control+Shift+S');
+  await sync.getByRole('radio', { name: /A folder/ }).check();
+  await sync.getByLabel('Target folder').fill(target);
+  await sync.getByRole('button', { name: 'Preview' }).click();
+  await expect(summary).toHaveText(/^Plan: 0 to add, 0 to remove, 4 unchanged, 1 unmatched, 0 to review, 1 to update$/, { timeout: 60_000 });
+  await sync.getByRole('tab', { name: /To update/ }).click();
+  await expect(sync.locator('.sync-items[data-action="update"] li')).toContainText('Sunday.m3u8');
+  await sync.getByRole('button', { name: 'Apply' }).click();
+  await expect(summary).toHaveText(/^Synced:/, { timeout: 60_000 });
+  const reordered = fs.readFileSync(path.join(target, 'Sunday.m3u8'), 'utf8').split(/\r?\n/).filter((l) => l && !l.startsWith('#'));
+  expect(reordered[1]).toMatch(/Slow River\.flac$/);
 });
 
 test('screenshot of the sync dialog for the README', async ({ page }) => {

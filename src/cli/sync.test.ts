@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLibrary } from '../core/db/library';
 import { fakeServiceEnv, generateCatalog, startFakes, type Fakes } from '../core/testing/fakes';
 import { fillLibraryFromCatalog } from '../core/years/testing/catalog-library';
+import { rememberRoots } from '../core/scan/store';
 import type { SyncPlan } from '../shared/sync';
 import { jsonLines, runCli, type CliRun } from './testing/run-cli';
 
@@ -77,5 +78,44 @@ describe('npm run cli -- sync', () => {
     expect(again.stdout).toMatch(/0 to add, 0 to remove, \d+ unchanged/);
     expect(fakes.spotify.stats.byMethod.POST ?? 0).toBe(0);
     expect(fakes.spotify.stats.byMethod.DELETE ?? 0).toBe(0);
+  }, 120_000);
+
+  it('syncs to a folder: refuses one inside the library, plans, copies, then has nothing to do', async () => {
+    const file = path.join(dir, 'folder.sqlite');
+    const music = path.join(dir, 'Music');
+    const db = openLibrary(file);
+    rememberRoots(db, [music]);
+    const insert = db.prepare(
+      "INSERT INTO tracks (path, folder, size, mtime_ms, status, format, title, artist, album, track_no, first_seen, last_seen) VALUES (?, ?, ?, ?, 'ok', 'mp3', ?, 'Ann', 'First', ?, 0, 0)",
+    );
+    const ids = ['Alpha', 'Beta', 'Gamma'].map((title, i) => {
+      const track = path.join(music, `${i + 1}.mp3`);
+      fs.mkdirSync(music, { recursive: true });
+      fs.writeFileSync(track, `${title} `.repeat(500));
+      const stat = fs.statSync(track);
+      return Number(insert.run(track, music, stat.size, Math.round(stat.mtimeMs), title, i + 1).lastInsertRowid);
+    });
+    const playlist = db.prepare("INSERT INTO playlists (name, created_at, updated_at) VALUES ('Walk', 0, 0)").run().lastInsertRowid;
+    ids.forEach((id, i) => db.prepare("INSERT INTO playlist_entries (playlist_id, position, track_id, location, resolution) VALUES (?, ?, ?, 'x', 'path')").run(playlist, i, id));
+    db.close();
+
+    const inside = await cli(file, ['sync', 'Walk', '--to', `folder:${path.join(music, 'Phone')}`]);
+    expect(inside.status).toBe(2);
+    expect(inside.stderr).toMatch(/inside the library folder .*Choose a folder outside the library/);
+    expect(fs.existsSync(path.join(music, 'Phone'))).toBe(false);
+
+    const phone = path.join(dir, 'Phone');
+    const dry = await cli(file, ['sync', 'Walk', '--to', `folder:${phone}`, '--dry-run']);
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/Walk → .*Phone: 3 to add, 0 to remove, 0 unchanged, 0 unmatched, 0 to review, 1 to update \(dry run/);
+    expect(dry.stdout).toContain('~ Walk.m3u8  (new playlist file)');
+    expect(fs.existsSync(phone)).toBe(false);
+
+    const apply = await cli(file, ['sync', 'Walk', '--to', `folder:${phone}`, '--workers', '2']);
+    expect(apply.status, apply.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(phone, 'Walk.m3u8'), 'utf8')).toMatch(/Ann\/First\/01 Alpha\.mp3\n.*\nAnn\/First\/02 Beta\.mp3/s);
+
+    const again = await cli(file, ['sync', 'Walk', '--to', `folder:${phone}`]);
+    expect(again.stdout).toMatch(/: 0 to add, 0 to remove, 3 unchanged, 0 unmatched, 0 to review\n/);
   }, 120_000);
 });

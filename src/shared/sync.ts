@@ -22,7 +22,11 @@ export function parseTargetKey(text: string): SyncTargetSpec {
   throw new SyncTargetError(`Unknown sync target '${text}': use spotify or folder:PATH.`);
 }
 
-export const SYNC_ACTIONS = ['add', 'remove', 'unchanged', 'unmatched', 'review'] as const;
+/**
+ * update: a folder's own change that copies or removes no track, such as a
+ * playlist file in a new order, or ReplayGain tags for copies made before.
+ */
+export const SYNC_ACTIONS = ['add', 'remove', 'update', 'unchanged', 'unmatched', 'review'] as const;
 export type SyncAction = (typeof SYNC_ACTIONS)[number];
 
 /**

@@ -409,6 +409,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    description: "sync plans: the 'update' action (a playlist file or ReplayGain tags that change with no file copied)",
+    // A saved plan only lasts until the next preview, so the table is remade rather than copied.
+    sql: `
+      DROP TABLE sync_plan_items;
+      CREATE TABLE sync_plan_items (
+        sync_target_id  INTEGER NOT NULL REFERENCES sync_targets (id) ON DELETE CASCADE,
+        seq             INTEGER NOT NULL,
+        action          TEXT    NOT NULL CHECK (action IN ('add', 'remove', 'update', 'unchanged', 'unmatched', 'review')),
+        track_id        INTEGER REFERENCES tracks (id) ON DELETE SET NULL,
+        item            TEXT,
+        title           TEXT,
+        artist          TEXT,
+        reason          TEXT,
+        score           REAL,
+        PRIMARY KEY (sync_target_id, seq)
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

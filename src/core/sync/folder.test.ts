@@ -8,6 +8,7 @@ import { ProgressTracker } from '../jobs/progress';
 import { parseM3u } from '../playlists/m3u';
 import { SYNC_COUNTERS, targetKey, type SyncPlan } from '../../shared/sync';
 import { FolderSyncError, syncToFolder } from './folder';
+import { rememberRoots } from '../scan/store';
 import { TEMP_NAME } from '../tags/atomic';
 import { findSyncTarget, loadSyncPlan, syncedItems } from './targets';
 
@@ -189,6 +190,7 @@ describe('syncToFolder', () => {
       ['add', 'Bob/Second/01 Shared_ Song_.ogg', 'new'],
       ['add', 'Cy/Third/1-05 Gamma.m4a', 'new'],
       ['unmatched', null, 'missing file'],
+      ['update', 'Gym_Run.m3u8', 'new playlist file'],
     ]);
     expect(loadSyncPlan(db, gym, key)?.counts.unmatched).toBe(1);
     expect(planOf(run.plans, roadTrip).items.find((i) => i.trackId === a)?.item).toBe('Ann/First/01 Alpha.flac');
@@ -202,7 +204,7 @@ describe('syncToFolder', () => {
     const before = fs.statSync(m3u).mtimeMs;
     const again = await sync([roadTrip, gym], { workers: 1 });
     expect(again.counters).toMatchObject({ copied: 0, unchanged: 4, removed: 0, notFound: 1 });
-    expect(planOf(again.plans, roadTrip).counts).toMatchObject({ add: 0, unchanged: 3 });
+    expect(planOf(again.plans, roadTrip).counts).toMatchObject({ add: 0, remove: 0, update: 0, unchanged: 3 });
     expect(fs.statSync(m3u).mtimeMs).toBe(before);
   });
 
@@ -288,6 +290,7 @@ describe('syncToFolder', () => {
       'Ann/First/02 Beta.mp3',
       'Bob/Second/01 Shared_ Song_.ogg',
       'Ann/First/01 Alpha.flac',
+      'Road Trip.m3u8',
     ]);
   });
 
@@ -394,5 +397,76 @@ describe('syncToFolder', () => {
     // Space again: the rest is copied.
     const again = await sync([list]);
     expect(again.counters).toMatchObject({ copied: 4, unchanged: 2 });
+  });
+});
+
+describe('syncToFolder, around what is not Sleeve\'s', () => {
+  it('refuses a folder that is, lies in or holds a library folder, even through a link, and writes nothing', async () => {
+    const { roadTrip } = library();
+    rememberRoots(db, [music]);
+    const link = path.join(root, 'Phone', 'link-to-music');
+    fs.symlinkSync(music, link);
+    const before = filesIn(music);
+    for (const folder of [music, path.join(music, 'Ann'), path.join(music, 'New', 'Phone'), link, root]) {
+      await expect(sync([roadTrip], { folder }), folder).rejects.toThrow(FolderSyncError);
+    }
+    await expect(sync([roadTrip], { folder: path.join(music, 'Ann') })).rejects.toThrow(/inside the library folder .*Choose a folder outside the library/);
+    await expect(sync([roadTrip], { folder: root })).rejects.toThrow(/holds the library folder/);
+    expect(filesIn(music)).toEqual(before);
+    // Beside the library is fine.
+    await expect(sync([roadTrip], { folder: path.join(root, 'Music-copies') })).resolves.toBeTruthy();
+  });
+
+  it('lists a file already there but never records, removes or replaces it', async () => {
+    const { a, b, roadTrip } = library();
+    // The user copied Beta by hand, to the very place Sleeve would (same bytes, same time).
+    const own = path.join(dest, 'Ann/First/02 Beta.mp3');
+    fs.mkdirSync(path.dirname(own), { recursive: true });
+    fs.copyFileSync(path.join(music, 'Ann/First/02.mp3'), own);
+    const past = fs.statSync(path.join(music, 'Ann/First/02.mp3')).mtime;
+    fs.utimesSync(own, past, past);
+
+    const run = await sync([roadTrip]);
+    expect(planOf(run.plans, roadTrip).items.find((i) => i.trackId === b)).toMatchObject({ action: 'unchanged', item: 'Ann/First/02 Beta.mp3', reason: expect.stringMatching(/not copied by Sleeve/) });
+    expect(playlistLines('Road Trip.m3u8')).toContain('Ann/First/02 Beta.mp3');
+    const key = targetKey({ kind: 'folder', path: dest });
+    expect([...syncedItems(db, findSyncTarget(db, roadTrip, key)!.id).keys()]).not.toContain('Ann/First/02 Beta.mp3');
+
+    // Beta leaves the playlist: Sleeve's own copies would go, the user's file stays.
+    setEntries(roadTrip, [a]);
+    const after = await sync([roadTrip]);
+    expect(after.counters.removed).toBe(1);
+    expect(fs.existsSync(own)).toBe(true);
+    expect(filesIn(dest)).toEqual(['Ann/First/01 Alpha.flac', 'Ann/First/02 Beta.mp3', 'Road Trip.m3u8']);
+  });
+
+  it('plans a new order as an update to the playlist file alone, and applies it', async () => {
+    const { a, b, shared, roadTrip } = library();
+    await sync([roadTrip]);
+    setEntries(roadTrip, [a, b, shared]);
+    const dry = await sync([roadTrip], { dryRun: true });
+    expect(planOf(dry.plans, roadTrip).counts).toMatchObject({ add: 0, remove: 0, update: 1, unchanged: 3 });
+    expect(planOf(dry.plans, roadTrip).items.find((i) => i.action === 'update')).toMatchObject({ item: 'Road Trip.m3u8', reason: 'the playlist file changes (order or entries)' });
+    expect(playlistLines('Road Trip.m3u8')[0]).toBe('Ann/First/02 Beta.mp3');
+
+    const run = await sync([roadTrip]);
+    expect(run.counters.copied).toBe(0);
+    expect(playlistLines('Road Trip.m3u8')).toEqual(['Ann/First/01 Alpha.flac', 'Ann/First/02 Beta.mp3', 'Bob/Second/01 Shared_ Song_.ogg']);
+    const again = await sync([roadTrip], { dryRun: true });
+    expect(planOf(again.plans, roadTrip).counts.update).toBe(0);
+  });
+
+  it("keeps the user's own playlist file of the same name and writes its own beside it", async () => {
+    const { roadTrip } = library();
+    fs.mkdirSync(dest, { recursive: true });
+    const own = path.join(dest, 'road trip.M3U8');
+    fs.writeFileSync(own, '#EXTM3U\nmine/song.mp3\n');
+    await sync([roadTrip]);
+    expect(fs.readFileSync(own, 'utf8')).toBe('#EXTM3U\nmine/song.mp3\n');
+    expect(playlistLines('Road Trip (2).m3u8')).toHaveLength(3);
+    // Its own name is kept from then on, and the user's file is never touched.
+    const again = await sync([roadTrip]);
+    expect(planOf(again.plans, roadTrip).counts.update).toBe(0);
+    expect(filesIn(dest).filter((f) => f.toLowerCase().endsWith('.m3u8'))).toEqual(['Road Trip (2).m3u8', 'road trip.M3U8']);
   });
 });

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
 import type { Library } from '../db/library';
+import { isUnderRoot, realLocation } from '../library/path-policy';
+import { listRoots } from '../scan/store';
 import type { ProgressTracker } from '../jobs/progress';
 import type { JobLogger } from '../jobs/types';
 import { formatM3u8, type M3uWriteEntry } from '../playlists/m3u';
@@ -26,6 +28,7 @@ import {
   replayGainAvailability,
   writeReplayGain,
   type Loudness,
+  type ReplayGainAvailability,
   type ReplayGainValues,
 } from './replaygain';
 import { ensureSyncTarget, forgetSyncedItems, markSynced, recordSyncedItems, saveSyncPlan, syncedItems, targetsOn, type SyncTargetRow } from './targets';
@@ -78,6 +81,11 @@ interface FileJob {
   reason: string;
   /** The file at dest before this session (an older copy, say). */
   existed: boolean;
+  /**
+   * A file Sleeve did not copy that is already this track (same size and
+   * time): listed, but never recorded as Sleeve's, so never removed or tagged.
+   */
+  adopted: boolean;
   /** Target rows (playlists of this session) that want this file. */
   rows: Set<number>;
   /** Playlist entries that point at it, for notFound when the source is gone. */
@@ -137,6 +145,37 @@ function describeWriteError(folder: string, err: unknown): string {
       return `Cannot write to ${folder}: part of the path is a file, not a folder. Choose another folder.`;
     default:
       return `Cannot write to ${folder}: ${(err as Error).message}. Check that the device is mounted and writable.`;
+  }
+}
+
+/**
+ * Refuses a folder that is, holds or lies in a library folder: copies would
+ * land among the originals (and be scanned in as duplicates), and an original
+ * at a copy's place could be taken for it and later removed. Links are
+ * followed on both sides, so a second name for the library is caught too.
+ */
+export function checkFolderOutsideLibrary(db: Library, folder: string): void {
+  const real = (p: string) => {
+    try {
+      return realLocation(path.resolve(p));
+    } catch {
+      // A path that cannot be followed (no permission on the way) is judged as written.
+      return path.resolve(p);
+    }
+  };
+  const target = real(folder);
+  for (const root of listRoots(db)) {
+    const libraryFolder = real(root);
+    if (isUnderRoot(libraryFolder, target)) {
+      throw new FolderSyncError(
+        `Cannot sync to ${folder}: it is ${libraryFolder === target ? 'the library folder' : 'inside the library folder'} ${root}, so the copies would mix with your own files. Choose a folder outside the library (a phone, a USB drive, a NAS share).`,
+      );
+    }
+    if (isUnderRoot(target, libraryFolder)) {
+      throw new FolderSyncError(
+        `Cannot sync to ${folder}: it holds the library folder ${root}, so the copies could land among your own files. Choose a folder outside the library, or a folder inside ${folder} that is not part of it.`,
+      );
+    }
   }
 }
 
@@ -232,6 +271,7 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
   const { db, folder, progress, log, signal } = session;
   const workers = Math.max(1, Math.floor(session.workers || DEFAULT_WORKERS));
   const key = targetKey({ kind: 'folder', path: folder });
+  checkFolderOutsideLibrary(db, folder);
 
   // The playlists, each with its row for this folder.
   const playlists: SessionPlaylist[] = [];
@@ -262,7 +302,10 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
     recordedByRow.set(row.id, list);
   }
 
-  // Playlist file names: distinct in the folder, the lowest playlist id keeping the plain name.
+  // Playlist file names: distinct in the folder, the lowest playlist id keeping the plain name,
+  // and never the name of a playlist file Sleeve did not write (the user's own, or another app's).
+  const listing = new FolderListing(folder);
+  const foreign = (name: string) => !recordedByItem.has(foldItem(name)) && listing.find(name) !== null;
   const names = db.prepare('SELECT id, name FROM playlists WHERE id = ?');
   const byId = [...new Set([...rowsOnFolder.map((r) => r.playlistId), ...playlists.map((p) => p.detail.id)])].sort((a, b) => a - b);
   const fileNames = new Map<number, string>();
@@ -272,7 +315,7 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
     if (!row) continue;
     for (let n = 1; ; n++) {
       const candidate = playlistFileName(row.name, n);
-      if (usedNames.has(foldItem(candidate))) continue;
+      if (usedNames.has(foldItem(candidate)) || foreign(candidate)) continue;
       usedNames.add(foldItem(candidate));
       fileNames.set(id, candidate);
       break;
@@ -302,7 +345,6 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
   );
 
   // Where each file goes: the layout, around files Sleeve did not put there.
-  const listing = new FolderListing(folder);
   const layoutTracks: LayoutTrack[] = [];
   const extras = new Map<number, TrackExtra>();
   for (const t of tracks.values()) {
@@ -357,6 +399,10 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
     const src = sources.get(t.trackId)!;
     const item = items.get(t.trackId)!;
     const there = statOf(item);
+    if (there && there.ino !== 0 && there.dev === src.dev && there.ino === src.ino) {
+      // The library's own file, reached through a link or a second mount the root check cannot see.
+      throw new FolderSyncError(`Cannot sync to ${folder}: ${t.sourcePath} is there already, as ${item}; the folder is part of the library. Choose a folder outside the library.`);
+    }
     const onDisk = listing.find(item) ?? item;
     const records = recordedByItem.get(foldItem(item)) ?? [];
     const mtimeMs = Math.round(src.mtimeMs);
@@ -370,7 +416,7 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
       reason = 'copied before';
     } else if (there && records.length === 0 && intact && there.size === src.size) {
       action = 'unchanged';
-      reason = 'already in the folder';
+      reason = 'already in the folder, not copied by Sleeve: it stays as it is';
     } else if (!there) reason = records.length > 0 ? 'copy missing' : 'new';
     else if (!matching && records.length > 0) reason = 'source changed';
     else reason = 'copy changed';
@@ -387,6 +433,7 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
       action,
       reason,
       existed: there !== null,
+      adopted: action === 'unchanged' && records.length === 0,
       rows: new Set(),
       entries: 0,
       state: action === 'unchanged' ? 'done' : 'pending',
@@ -401,6 +448,20 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
     log.warn(`${tracks.get(id)!.path}: ${why}; ${copy ? `the copy made before (${copy.item}) stays` : 'it is left out of the sync'}.`);
   }
   if (gone.length > 20) log.warn(`${gone.length - 20} more files of these playlists are missing or unreadable; they are left out too.`);
+
+  // With ReplayGain asked for, copies already there that lack its tags are part of the plan too.
+  const gainAvailability = session.replayGain ? await replayGainAvailability() : null;
+  if (gainAvailability?.available) {
+    for (const job of jobs.values()) {
+      if (job.action !== 'unchanged' || job.adopted) continue;
+      try {
+        job.tags = readReplayGain(job.dest);
+      } catch {
+        job.tags = null;
+      }
+    }
+  }
+  const needsTags = (job: FileJob) => gainAvailability?.available === true && job.action === 'unchanged' && !job.adopted && !hasAllGains(job.tags);
 
   // The plans, in playlist order.
   let notFound = 0;
@@ -421,7 +482,8 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
         p.wanted.add(k);
         if (seen.has(k)) continue;
         seen.add(k);
-        p.items.push({ action: job.action, trackId: job.trackId, item: job.item, title, artist, reason: job.reason, score: null });
+        if (needsTags(job)) p.items.push({ action: 'update', trackId: job.trackId, item: job.item, title, artist, reason: 'ReplayGain tags to write', score: null });
+        else p.items.push({ action: job.action, trackId: job.trackId, item: job.item, title, artist, reason: job.reason, score: null });
         continue;
       }
       notFound += 1;
@@ -436,6 +498,12 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
       }
       const reason = t ? (unreadable.get(t.id) ?? 'missing file') : 'missing file';
       p.items.push({ action: 'unmatched', trackId: e.trackId, item: null, title, artist, reason, score: null });
+    }
+    // A new order, or a track gone from it, shows only here: no file is copied or removed for it.
+    const before = currentPlaylistText(session, p);
+    if (before !== playlistText(session, p, jobs, kept, true)) {
+      const reason = before === null ? 'new playlist file' : 'the playlist file changes (order or entries)';
+      p.items.push({ action: 'update', trackId: null, item: p.fileName, title: null, artist: null, reason, score: null });
     }
   }
 
@@ -504,6 +572,7 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
 
   // Copies already there that a playlist of this session now shares.
   for (const j of unchanged) {
+    if (j.adopted) continue;
     const have = new Set((recordedByItem.get(foldItem(j.item)) ?? []).filter((r) => r.sourceSize === j.size && r.sourceMtimeMs === j.mtimeMs).map((r) => r.rowId));
     for (const row of j.rows) if (!have.has(row)) recordSyncedItems(db, row, [{ item: j.item, trackId: j.trackId, sourceSize: j.size, sourceMtimeMs: j.mtimeMs }]);
   }
@@ -541,7 +610,7 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
     stop.abort();
   };
   const limit = pLimit(workers);
-  const gain = session.replayGain ? await replayGainPlan(session, jobs, stop.signal) : null;
+  const gain = gainAvailability ? replayGainPlan(session, gainAvailability, jobs, stop.signal) : null;
   progress.setTotal(adds.length + (gain?.writes ?? 0));
   if (adds.length > 0) progress.setMessage(`Copying ${plural(adds.length, 'file')} to ${folder}…`);
 
@@ -654,14 +723,18 @@ async function removeFiles(session: FolderSyncSession, listing: FolderListing, r
   }
 }
 
-function writePlaylistFile(session: FolderSyncSession, p: SessionPlaylist, jobs: Map<number, FileJob>, kept: Map<number, KeptCopy>): void {
+/**
+ * The playlist file's text. Planned: as it will be if every copy succeeds;
+ * otherwise with the files that are in the folder now.
+ */
+function playlistText(session: FolderSyncSession, p: SessionPlaylist, jobs: Map<number, FileJob>, kept: Map<number, KeptCopy>, planned: boolean): string {
   const entries: M3uWriteEntry[] = [];
   for (const e of p.detail.entries) {
     const t = e.track;
     if (!t) continue;
     const job = jobs.get(t.id);
     let item: string | null = null;
-    if (job && (job.state === 'done' || (job.state === 'pending' && job.existed))) item = job.item;
+    if (job && (planned || job.state === 'done' || (job.state === 'pending' && job.existed))) item = job.item;
     else if (!job) item = kept.get(t.id)?.item ?? null;
     if (item === null) continue;
     const stem = path.basename(t.path, path.extname(t.path));
@@ -673,13 +746,22 @@ function writePlaylistFile(session: FolderSyncSession, p: SessionPlaylist, jobs:
       durationSeconds: t.durationMs !== null ? t.durationMs / 1000 : e.extinf.durationSeconds,
     });
   }
-  const target = path.join(session.folder, p.fileName);
-  const text = formatM3u8(entries, target, 'posix');
+  return formatM3u8(entries, path.join(session.folder, p.fileName), 'posix');
+}
+
+/** The playlist file as it is in the folder, or null. */
+function currentPlaylistText(session: FolderSyncSession, p: SessionPlaylist): string | null {
   try {
-    if (fs.readFileSync(target, 'utf8') === text) return;
+    return fs.readFileSync(path.join(session.folder, p.fileName), 'utf8');
   } catch {
-    // Not there yet.
+    return null;
   }
+}
+
+function writePlaylistFile(session: FolderSyncSession, p: SessionPlaylist, jobs: Map<number, FileJob>, kept: Map<number, KeptCopy>): void {
+  const target = path.join(session.folder, p.fileName);
+  const text = playlistText(session, p, jobs, kept, false);
+  if (currentPlaylistText(session, p) === text) return;
   const temp = tempNameFor(target);
   try {
     fs.writeFileSync(temp, text, { encoding: 'utf8', flag: 'wx' });
@@ -704,6 +786,9 @@ interface GainPlan {
   fileDone(job: FileJob, limit: ReturnType<typeof pLimit>): Promise<void>;
 }
 
+const hasAllGains = (tags: FileJob['tags']) =>
+  tags !== null && tags.trackGain !== null && tags.trackPeak !== null && tags.albumGain !== null && tags.albumPeak !== null;
+
 const same = (a: number | null, b: number | null, digits: number) => a !== null && b !== null && a.toFixed(digits) === b.toFixed(digits);
 
 /**
@@ -713,27 +798,20 @@ const same = (a: number | null, b: number | null, digits: number) => a !== null 
  * carry their gains already is left alone. The sources are measured: they
  * hold the same bytes and are read far faster than a phone.
  */
-async function replayGainPlan(session: FolderSyncSession, jobs: Map<number, FileJob>, stop: AbortSignal): Promise<GainPlan | null> {
+function replayGainPlan(session: FolderSyncSession, available: ReplayGainAvailability, jobs: Map<number, FileJob>, stop: AbortSignal): GainPlan | null {
   const { log, progress } = session;
-  const available = await replayGainAvailability();
   if (!available.available) {
     log.warn(`Loudness is not normalised: ${available.reason}.`);
     return null;
   }
   const groups = new Map<string, AlbumGroup>();
   for (const job of jobs.values()) {
-    if (job.action === 'unchanged') {
-      try {
-        job.tags = readReplayGain(job.dest);
-      } catch {
-        job.tags = null;
-      }
-    }
+    // Files Sleeve did not copy are the user's: never tagged.
+    if (job.adopted) continue;
     const g: AlbumGroup = groups.get(job.albumKey) ?? { members: [], remaining: 0, measured: new Map(), needsWork: false };
     g.members.push(job);
     g.remaining += 1;
-    const complete = job.tags !== null && job.tags.trackGain !== null && job.tags.trackPeak !== null && job.tags.albumGain !== null && job.tags.albumPeak !== null;
-    if (job.action === 'add' || !complete) g.needsWork = true;
+    if (job.action === 'add' || !hasAllGains(job.tags)) g.needsWork = true;
     groups.set(job.albumKey, g);
   }
   let writes = 0;
@@ -783,8 +861,8 @@ async function replayGainPlan(session: FolderSyncSession, jobs: Map<number, File
   return {
     writes,
     async fileDone(job, limit) {
-      const g = groups.get(job.albumKey)!;
-      if (!g.needsWork) return;
+      const g = groups.get(job.albumKey);
+      if (job.adopted || !g?.needsWork) return;
       if (job.state === 'done' && !stop.aborted) {
         const t = job.tags;
         if (t && t.trackGain !== null && t.trackPeak !== null) {

@@ -11,6 +11,7 @@ import { ActiveJob } from './ActiveJob';
 const TABS: ReadonlyArray<{ action: SyncAction; label: string }> = [
   { action: 'add', label: 'To add' },
   { action: 'remove', label: 'To remove' },
+  { action: 'update', label: 'To update' },
   { action: 'review', label: 'Needs review' },
   { action: 'unmatched', label: 'Unmatched' },
   { action: 'unchanged', label: 'Unchanged' },
@@ -64,7 +65,7 @@ export function SyncDialog() {
   }, [s.open, actions]);
 
   const totals = useMemo(() => {
-    const sum: Record<SyncAction, number> = { add: 0, remove: 0, unchanged: 0, unmatched: 0, review: 0 };
+    const sum: Record<SyncAction, number> = { add: 0, remove: 0, update: 0, unchanged: 0, unmatched: 0, review: 0 };
     for (const plan of s.plans) for (const a of Object.keys(sum) as SyncAction[]) sum[a] += plan.counts[a];
     return sum;
   }, [s.plans]);
@@ -74,7 +75,7 @@ export function SyncDialog() {
   const spotify = s.targetKind === 'spotify';
   const spotifyBlocked = spotify && s.options !== null && !s.options.spotifyConnected;
   const rg = s.options?.replayGain;
-  const nothingToDo = s.phase === 'planned' && totals.add === 0 && totals.remove === 0;
+  const nothingToDo = s.phase === 'planned' && totals.add === 0 && totals.remove === 0 && totals.update === 0;
 
   const toggle = (id: number) => actions.set({ playlistIds: s.playlistIds.includes(id) ? s.playlistIds.filter((p) => p !== id) : [...s.playlistIds, id] });
 
@@ -198,6 +199,7 @@ export function SyncDialog() {
               {s.phase === 'applied' ? 'Synced: ' : 'Plan: '}
               {formatCount(totals.add)} to add, {formatCount(totals.remove)} to remove, {formatCount(totals.unchanged)} unchanged,{' '}
               {formatCount(totals.unmatched)} unmatched, {formatCount(totals.review)} to review
+              {totals.update > 0 && `, ${formatCount(totals.update)} to update`}
               {nothingToDo && ' — already in sync, nothing to write'}
             </p>
             <div className="tabs" role="tablist">
