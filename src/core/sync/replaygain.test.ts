@@ -123,22 +123,22 @@ describe.skipIf(!HAS_FFMPEG)('ReplayGain with ffmpeg', () => {
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
-  async function run(workers = 4) {
+  async function run(workers = 4, dryRun = false) {
     const progress = new ProgressTracker();
     progress.set(Object.fromEntries(SYNC_COUNTERS.map((c) => [c, 0])));
     const warnings: string[] = [];
-    await syncToFolder({
+    const plans = await syncToFolder({
       db,
       playlistIds: [1],
       folder: dest(),
-      dryRun: false,
+      dryRun,
       workers,
       replayGain: true,
       signal: new AbortController().signal,
       progress,
       log: { info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
     });
-    return { counters: progress.snapshot().counters, warnings };
+    return { counters: progress.snapshot().counters, warnings, plans };
   }
 
   const copies = () => ({
@@ -205,6 +205,10 @@ describe.skipIf(!HAS_FFMPEG)('ReplayGain with ffmpeg', () => {
     const loudBefore = readReplayGain(c.loud);
     await writeReplayGain(c.quiet, { trackGain: 0, trackPeak: 0.5, albumGain: null, albumPeak: null }, { mtime: fs.statSync(c.quiet).mtime });
     expect(readReplayGain(c.quiet).albumGain).toBeNull();
+    // The plan shows it: nothing to copy, one copy to tag.
+    const plan = (await run(4, true)).plans[0]!;
+    expect(plan.counts).toMatchObject({ add: 0, update: 1, unchanged: 3 });
+    expect(plan.items.find((i) => i.action === 'update')).toMatchObject({ item: 'Band/Levels/01 Quiet.flac', reason: 'ReplayGain tags to write' });
     const again = await run();
     expect(again.counters).toMatchObject({ copied: 0, unchanged: 4 });
     // Only the stripped copy is written: the album's gain came out the same.
