@@ -171,7 +171,7 @@ test.describe('desktop app', () => {
       const summary = sync.getByTestId('sync-summary');
       await expect(summary).toHaveText(/^Plan: 3 to add, 0 to remove, 0 unchanged/, { timeout: 60_000 });
       await sync.getByRole('button', { name: 'Apply' }).click();
-      await expect(summary).toHaveText(/^Synced: 3 to add/, { timeout: 60_000 });
+      await expect(summary).toHaveText(/^Synced: 3 copied, 0 removed/, { timeout: 60_000 });
       expect(fs.readFileSync(path.join(target, 'Evening.m3u8'), 'utf8')).toContain('Glass Harbour');
       await sync.getByRole('button', { name: 'Preview Again' }).click();
       await expect(summary).toHaveText(/^Plan: 0 to add, 0 to remove, 3 unchanged/, { timeout: 60_000 });

@@ -95,7 +95,7 @@ test('sync a playlist to Spotify from the menu shortcut: review the plan, apply,
   await expect(sync.locator('.sync-items[data-action="unmatched"] li')).toContainText('Nobody Knows – Unheard Song');
 
   await sync.getByRole('button', { name: 'Apply' }).click();
-  await expect(summary).toHaveText(/^Synced: 4 to add/, { timeout: 60_000 });
+  await expect(summary).toHaveText(/^Synced: 4 added, 0 removed/, { timeout: 60_000 });
   const remote = [...fakes.spotify.state.playlists.values()];
   expect(remote).toHaveLength(1);
   expect(remote[0]!.name).toBe('Sunday');
@@ -128,7 +128,7 @@ test('sync a playlist to a folder: the plan, the copies and the playlist file', 
   await expect(summary).toHaveText(/^Plan: 4 to add, 0 to remove, 0 unchanged, 1 unmatched/, { timeout: 60_000 });
   expect(fs.existsSync(target)).toBe(false);
   await sync.getByRole('button', { name: 'Apply' }).click();
-  await expect(summary).toHaveText(/^Synced: 4 to add/, { timeout: 60_000 });
+  await expect(summary).toHaveText(/^Synced: 4 copied, 0 removed/, { timeout: 60_000 });
   const m3u = fs.readFileSync(path.join(target, 'Sunday.m3u8'), 'utf8');
   const lines = m3u.split(/\r?\n/).filter((l) => l && !l.startsWith('#'));
   expect(lines).toHaveLength(4);

@@ -196,14 +196,20 @@ export function SyncDialog() {
         {s.plans.length > 0 && (s.phase === 'planned' || s.phase === 'applied') && (
           <section className="sync-plan" aria-label="Sync plan">
             <p className="sync-summary" data-testid="sync-summary">
-              {s.phase === 'applied' ? 'Synced: ' : 'Plan: '}
-              {formatCount(totals.add)} to add, {formatCount(totals.remove)} to remove, {formatCount(totals.unchanged)} unchanged,{' '}
-              {formatCount(totals.unmatched)} unmatched, {formatCount(totals.review)} to review
-              {totals.update > 0 && `, ${formatCount(totals.update)} to update`}
-              {nothingToDo && ' — already in sync, nothing to write'}
+              {s.phase === 'applied' && job ? (
+                appliedSummary(job.counters, spotify, totals)
+              ) : (
+                <>
+                  Plan: {formatCount(totals.add)} to add, {formatCount(totals.remove)} to remove, {formatCount(totals.unchanged)} unchanged,{' '}
+                  {formatCount(totals.unmatched)} unmatched, {formatCount(totals.review)} to review
+                  {totals.update > 0 && `, ${formatCount(totals.update)} to update`}
+                  {nothingToDo && ' — already in sync, nothing to write'}
+                </>
+              )}
             </p>
             <div className="tabs" role="tablist">
-              {TABS.map((t) => (
+              {/* Spotify has no update: an order already there is left as it is. */}
+              {TABS.filter((t) => t.action !== 'update' || !spotify).map((t) => (
                 <button key={t.action} type="button" role="tab" aria-selected={tab === t.action} onClick={() => setTab(t.action)}>
                   {t.label} ({formatCount(totals[t.action])})
                 </button>
@@ -244,6 +250,14 @@ export function SyncDialog() {
       </div>
     </div>
   );
+}
+
+/** What the run did, from its counters: the plan said what it would, a copy or a request can still fail. */
+function appliedSummary(counters: Record<string, number>, spotify: boolean, totals: Record<SyncAction, number>): string {
+  const n = (name: string) => formatCount(counters[name] ?? 0);
+  const done = spotify ? `${n('added')} added` : `${n('copied')} copied`;
+  const failed = (counters.failed ?? 0) > 0 ? `, ${n('failed')} failed (the job's log in the Jobs panel says why)` : '';
+  return `Synced: ${done}, ${n('removed')} removed, ${formatCount(totals.unchanged)} unchanged, ${formatCount(totals.unmatched)} unmatched, ${formatCount(totals.review)} to review${failed}`;
 }
 
 function PlanList({ plans, action }: { plans: SyncPlan[]; action: SyncAction }) {
