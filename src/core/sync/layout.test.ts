@@ -52,6 +52,8 @@ describe('safeComponent', () => {
 
   it('never gives a reserved Windows device name', () => {
     expect(safeComponent('CON', 'x')).toBe('CON_');
+    expect(safeComponent('CONIN$', 'x')).toBe('CONIN$_');
+    expect(safeComponent('conout$.mp3', 'x')).toBe('conout$_.mp3');
     expect(safeComponent('nul', 'x')).toBe('nul_');
     expect(safeComponent('COM1', 'x')).toBe('COM1_');
     expect(safeComponent('Lpt9.txt', 'x')).toBe('Lpt9_.txt');

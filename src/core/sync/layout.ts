@@ -14,7 +14,7 @@ const WINDOWS_ILLEGAL = /[<>:"/\\|?*]/g;
 // C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
 const CONTROLS = /[\p{Cc}\u2028\u2029]/gu;
 // Reserved device names, with or without an extension (CON.mp3 is as bad as CON).
-const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?=\.|$)/i;
+const RESERVED = /^(con|conin\$|conout\$|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?=\.|$)/i;
 
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
