@@ -113,6 +113,7 @@ interface RecordedItem {
 interface TrackExtra {
   disc_total: number | null;
   album_id: number | null;
+  compilation: number;
 }
 
 interface SessionPlaylist {
@@ -326,7 +327,7 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
   // The source files, looked at now: the library's sizes and times may be stale.
   const tracks = new Map<number, NonNullable<PlaylistDetail['entries'][number]['track']>>();
   for (const p of playlists) for (const e of p.detail.entries) if (e.track) tracks.set(e.track.id, e.track);
-  const extraOf = db.prepare('SELECT disc_total, album_id FROM tracks WHERE id = ?');
+  const extraOf = db.prepare('SELECT disc_total, album_id, compilation FROM tracks WHERE id = ?');
   const sources = new Map<number, fs.Stats>();
   const unreadable = new Map<number, string>();
   const statLimit = pLimit(16);
@@ -361,6 +362,7 @@ export async function syncToFolder(session: FolderSyncSession): Promise<SyncPlan
       trackNumber: t.trackNumber,
       discNumber: t.discNumber,
       discTotal: extra?.disc_total ?? null,
+      compilation: extra?.compilation === 1,
     });
   }
   const statOf = (item: string): fs.Stats | null => {

@@ -95,6 +95,9 @@ describe('file names', () => {
   it('lays a track out as artist/album/number title', () => {
     expect(idealItem(track(1, { title: 'Title', albumArtist: 'Band', artist: 'Singer feat. X' }))).toBe('Band/Album/01 Title.flac');
     expect(idealItem(track(1, { sourcePath: '/m/a.MP3', title: 'Title', trackNumber: 3, discNumber: 1, discTotal: 2 }))).toBe('Artist/Album/1-03 Title.mp3');
+    // A compilation's tracks stay together; an album artist, when there is one, still names the folder.
+    expect(idealItem(track(1, { albumArtist: null, compilation: true, trackNumber: 2, title: 'Two' }))).toBe('Various Artists/Album/02 Two.flac');
+    expect(idealItem(track(1, { albumArtist: 'DJ Mix', compilation: true, trackNumber: 2, title: 'Two' }))).toBe('DJ Mix/Album/02 Two.flac');
     expect(idealItem(track(1, { sourcePath: '/m/Some File.ogg', title: null, artist: null, album: '  ', trackNumber: null }))).toBe(
       'Unknown Artist/Unknown Album/Some File.ogg',
     );

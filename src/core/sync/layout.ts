@@ -79,7 +79,11 @@ export interface LayoutTrack {
   trackNumber: number | null;
   discNumber: number | null;
   discTotal: number | null;
+  /** Tagged as a compilation: with no album artist, its tracks share one 'Various Artists' folder. */
+  compilation?: boolean;
 }
+
+const VARIOUS_ARTISTS = 'Various Artists';
 
 function splitName(file: string): { stem: string; ext: string } {
   const base = file.split(/[\\/]/).pop() ?? file;
@@ -100,7 +104,7 @@ export function trackPrefix(t: Pick<LayoutTrack, 'trackNumber' | 'discNumber' | 
 /** The path a track would have with no other file in the way. */
 export function idealItem(t: LayoutTrack): string {
   const { stem, ext } = splitName(t.sourcePath);
-  const artist = safeComponent(nonBlank(t.albumArtist) ?? nonBlank(t.artist), 'Unknown Artist');
+  const artist = safeComponent(nonBlank(t.albumArtist) ?? (t.compilation ? VARIOUS_ARTISTS : nonBlank(t.artist)), 'Unknown Artist');
   const album = safeComponent(t.album, 'Unknown Album');
   const title = nonBlank(t.title) ?? stem;
   const prefix = trackPrefix(t);
