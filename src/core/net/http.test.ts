@@ -170,6 +170,26 @@ describe('createSourceHttp', () => {
     expect(server.arrivals).toHaveLength(2);
   });
 
+  it('never sends a POST again once it may have landed (a timeout, a 500), but does after a 429 or 503', async () => {
+    let calls = 0;
+    server = await serve((_req, res) => {
+      calls += 1;
+      if (calls === 1) json(res, 503, {});
+      else if (calls === 2) json(res, 500, {});
+    });
+    const failure = await client({ timeoutMs: 300 })
+      .request({ path: '/items', method: 'POST', body: '{}' })
+      .catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(DeferredError);
+    expect((failure as Error).message).toMatch(/\(500.*\) in 2 tries; not sent again, as it may have been acted on/);
+    expect(server.arrivals).toHaveLength(2);
+
+    server.arrivals.length = 0;
+    const hung = await client({ timeoutMs: 200 }).request({ path: '/other', method: 'POST', body: '{}' }).catch((err: unknown) => err);
+    expect((hung as Error).message).toMatch(/no answer within/);
+    expect(server.arrivals).toHaveLength(1);
+  });
+
   it('defers when nothing listens at the address', async () => {
     server = await serve(() => {});
     const url = server.url;

@@ -130,8 +130,13 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
     if (!options.fetch) await warmFetch();
     let lastProblem = '';
     let retryAt: number | null = null;
+    // A POST that timed out or met a server error may have landed: sent again, it could add a playlist's tracks twice.
+    // Only 429 and 503 say the request was not acted on.
+    const replayable = method !== 'POST';
+    let tries = 0;
     for (let attempt = 0; attempt <= retry.retries; attempt++) {
       if (attempt > 0) count('retries');
+      tries += 1;
       const firstToHost = !connectedHosts.has(host);
       connectedHosts.add(host);
       await options.gate?.acquire(host, options.policy, signal, firstToHost ? NEW_CONNECTION_ALLOWANCE_MS : 0);
@@ -153,6 +158,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
       } catch (err) {
         if (signal?.aborted) throw abortError(signal);
         lastProblem = describeNetworkError(err, timeout.aborted, timeoutMs);
+        if (!replayable) break;
         if (attempt < retry.retries) await sleep(backoffMs(attempt, retry, random), signal);
         continue;
       }
@@ -162,6 +168,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
         const asked = parseRetryAfter(headers['retry-after'], now);
         if (response.status === 429 || response.status === 503) count('rateLimited');
         lastProblem = `${response.status} ${response.statusText || ''}`.trim();
+        if (!replayable && response.status !== 429 && response.status !== 503) break;
         if (asked !== null && asked - now > retry.maxRetryAfterMs) {
           options.gate?.pauseUntil(host, asked);
           retryAt = asked;
@@ -187,7 +194,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
     unreachable.set(host, { until: retryAt === null || retryAt <= Date.now() ? Date.now() + UNREACHABLE_HOLD_MS : retryAt, reason: lastProblem });
     throw new DeferredError(
       options.source,
-      `${label} did not answer ${method} ${shownUrl} (${lastProblem}) in ${retry.retries + 1} ${retry.retries === 0 ? 'try' : 'tries'}`,
+      `${label} did not answer ${method} ${shownUrl} (${lastProblem}) in ${tries} ${tries === 1 ? 'try' : 'tries'}${replayable || tries > retry.retries ? '' : '; not sent again, as it may have been acted on'}`,
       retryAt,
     );
   }

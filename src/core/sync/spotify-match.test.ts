@@ -133,4 +133,21 @@ describe('matchAll', () => {
     expect(askedAt.length).toBeGreaterThanOrEqual(2);
     expect(askedAt[1]).toBeGreaterThanOrEqual(backAt);
   });
+
+  it('sends no more searches once one fails for good (the sync fails with it)', async () => {
+    let asked = 0;
+    const client = {
+      async searchTracks() {
+        asked += 1;
+        await new Promise((r) => setTimeout(r, 5));
+        throw new Error('Spotify refused the request (403 Forbidden)');
+      },
+    } as unknown as SpotifyClient;
+    const tracks = Array.from({ length: 30 }, (_, i) => local(`Song ${i}`, 'Band', 100_000, { trackId: i }));
+    await expect(matchAll(new SpotifyMatcher(client), tracks, { workers: 3, signal: new AbortController().signal })).rejects.toThrow(/403/);
+    await new Promise((r) => setTimeout(r, 100));
+    // The three in flight when the first failed, at most: not the other 27.
+    expect(asked).toBeLessThanOrEqual(3);
+  });
 });
+

@@ -171,20 +171,23 @@ export interface MatchRunOptions {
 export async function matchAll(matcher: SpotifyMatcher, tracks: readonly SyncTrack[], options: MatchRunOptions): Promise<Map<SyncTrack, SpotifyMatch>> {
   const results = new Map<SyncTrack, SpotifyMatch>();
   let backAt = 0;
+  let failed = false;
+  const limit = pLimit(Math.max(1, options.workers));
   const attempt = async (track: SyncTrack): Promise<SpotifyMatch> => {
     try {
       return await matcher.match(track);
     } catch (err) {
       if (err instanceof DeferredError && err.retryAt) backAt = Math.max(backAt, err.retryAt);
       if (options.signal.aborted || isTransient(err)) return DEFERRED;
+      // The sync fails with this error: the searches still queued would only spend requests nobody waits for.
+      failed = true;
       throw err;
     }
   };
-  const limit = pLimit(Math.max(1, options.workers));
   await Promise.all(
     tracks.map((track) =>
       limit(async () => {
-        if (options.signal.aborted) return;
+        if (options.signal.aborted || failed) return;
         const match = await attempt(track);
         results.set(track, match);
         if (!options.signal.aborted || match.state !== 'deferred') options.onSettled?.(track, match, false);

@@ -8,9 +8,9 @@ import { ResponseCache } from '../net/cache';
 import { openNetwork } from '../net/network';
 import { generateCatalog, startFakes, type Fakes } from '../testing/fakes';
 import { fillLibraryFromCatalog, type CatalogTrack } from '../years/testing/catalog-library';
-import { setManualMatch, spotifyUriOf, storedMatches } from './spotify-match';
+import { setManualMatch, spotifyUriOf, storedMatches, type SpotifyMatch, type SyncTrack } from './spotify-match';
 import { spotifySession } from './spotify-session';
-import { SPOTIFY_TARGET, syncToSpotify } from './spotify-sync';
+import { planSpotify, SPOTIFY_TARGET, syncToSpotify } from './spotify-sync';
 import { findSyncTarget, loadSyncPlan, syncedItems } from './targets';
 import type { SpotifyClient } from '../sources/spotify';
 
@@ -239,6 +239,27 @@ describe('sync to Spotify', () => {
     }
   }, 60_000);
 
+  it("keeps a track's earlier match, and its place on Spotify, while Spotify does not answer for it", async () => {
+    const ids = tracks.slice(0, 6).map((t) => t.id);
+    const playlistId = makePlaylist('Kept', ids);
+    await sync(playlistId);
+    const before = remotePlaylist()[0]!.items.map((i) => i.uri);
+    const matchedBefore = storedMatches(db, ids);
+    // A matched track with no ISRC (its search would come from the response cache) gets new tags,
+    // so it is searched again, and every search now fails.
+    const changed = ids.find((id) => matchedBefore.get(id)?.state === 'matched' && !(db.prepare('SELECT isrc FROM tracks WHERE id = ?').get(id) as { isrc: string | null }).isrc)!;
+    db.prepare("UPDATE tracks SET title = title || ' Live at Kew' WHERE id = ?").run(changed);
+    fakes.spotify.switches.storm = { status: 429, retryAfter: 0, match: (r) => r.path === '/v1/search' && (r.query.get('q') ?? '').includes('Kew') };
+    try {
+      // The network layer holds Spotify off for the rest of the run, so reading the playlist fails too: nothing is written.
+      await expect(sync(playlistId)).rejects.toThrow(/Spotify is unreachable/);
+    } finally {
+      fakes.spotify.switches.storm = null;
+    }
+    expect(remotePlaylist()[0]!.items.map((i) => i.uri)).toEqual(before);
+    expect(storedMatches(db, [changed]).get(changed)).toMatchObject({ state: 'matched', uri: matchedBefore.get(changed)!.uri });
+  }, 60_000);
+
   it('defers tracks while Spotify fails and retries them once at the end', async () => {
     const ids = tracks.slice(0, 20).map((t) => t.id);
     const playlistId = makePlaylist('Flaky', ids);
@@ -250,6 +271,37 @@ describe('sync to Spotify', () => {
     } finally {
       fakes.spotify.switches.storm = null;
     }
+  });
+});
+
+describe('planSpotify removals', () => {
+  const track = (id: number): SyncTrack => ({ trackId: id, title: `Song ${id}`, artist: 'Ann', album: null, durationMs: null, isrc: null, knownUri: null });
+  const uri = (id: number) => `spotify:track:${id}`;
+  const matched = (id: number): SpotifyMatch => ({ state: 'matched', uri: uri(id), reason: 'exact', score: 1, candidates: [] });
+  const remote = (ids: number[]) => ids.map((id) => ({ uri: uri(id), track: null }) as unknown as Parameters<typeof planSpotify>[5][number]);
+  const plan = (matches: Array<[SyncTrack, SpotifyMatch]>, there: number[], ours: number[], mirror = false) =>
+    planSpotify('P', 1, 'remote', matches.map(([t], i) => ({ entry: { position: i, trackId: t.trackId }, track: t })), new Map(matches), remote(there), new Set(ours.map(uri)), mirror);
+
+  it("removes what Sleeve added and the playlist no longer has, but nothing while a track's answer is outstanding", () => {
+    const [a, b] = [track(1), track(2)];
+    expect(plan([[a, matched(1)]], [1, 9], [1, 9]).removals).toEqual([uri(9)]);
+    // b: Spotify did not answer now; 9 may be b's entry, so it stays this time, mirror or not.
+    const deferred: SpotifyMatch = { state: 'deferred', uri: null, reason: 'deferred', score: null, candidates: [] };
+    const held = plan([[a, matched(1)], [b, deferred]], [1, 9, 8], [1, 9], true);
+    expect(held.removals).toEqual([]);
+    expect(held.held).toBe(2);
+  });
+
+  it('keeps an entry a track waiting for review may turn out to be', () => {
+    const b = track(2);
+    const review: SpotifyMatch = {
+      state: 'review',
+      uri: null,
+      reason: 'review',
+      score: 0.7,
+      candidates: [{ uri: uri(9), name: 'Song 2', artists: ['Ann'], album: 'X', durationMs: 1, score: 0.7 }],
+    };
+    expect(plan([[b, review]], [9, 8], [9, 8]).removals).toEqual([uri(8)]);
   });
 });
 

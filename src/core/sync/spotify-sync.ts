@@ -110,7 +110,10 @@ async function matchSlots(session: SpotifySyncSession, slots: readonly Slot[]): 
     workers: session.workers,
     signal: session.signal,
     onSettled: (track, match, retried) => {
-      if (track.trackId !== null) saveMatch(db, track.trackId, match, fingerprintOf(track));
+      // Spotify not answering now says nothing about the answer it gave before: that one is kept.
+      const earlier = track.trackId === null ? undefined : stored.get(track.trackId);
+      const keepEarlier = match.state === 'deferred' && earlier?.state === 'matched';
+      if (track.trackId !== null && !keepEarlier) saveMatch(db, track.trackId, match, fingerprintOf(track));
       if (retried) {
         // The first attempt counted it deferred.
         progress.add('deferred', -1);
@@ -120,7 +123,10 @@ async function matchSlots(session: SpotifySyncSession, slots: readonly Slot[]): 
       progress.add(MATCH_COUNTER[match.state]);
     },
   });
-  for (const [track, match] of matched) results.set(track, match);
+  for (const [track, match] of matched) {
+    const earlier = track.trackId === null ? undefined : stored.get(track.trackId);
+    results.set(track, match.state === 'deferred' && earlier?.state === 'matched' ? earlier : match);
+  }
   return results;
 }
 
@@ -148,6 +154,8 @@ export interface SpotifyPlanResult {
   adds: Array<{ uri: string; after: RemoteSlot | null; trackId: number | null }>;
   remaining: RemoteSlot[];
   removals: string[];
+  /** Entries that would go, kept because a track Spotify did not answer for may be one of them. */
+  held: number;
 }
 
 /**
@@ -167,15 +175,26 @@ export function planSpotify(
   mirror: boolean,
 ): SpotifyPlanResult {
   const wanted = new Set<string>();
+  // What a track waiting for the user's choice may turn out to be: kept until they choose.
+  const undecided = new Set<string>();
+  // A track Spotify did not answer for may be any entry there: nothing is removed until it does.
+  let unanswered = false;
   for (const s of slots) {
     const m = matches.get(s.track);
     if (m?.state === 'matched' && m.uri) wanted.add(m.uri);
+    else if (m?.state === 'review') for (const c of m.candidates) undecided.add(c.uri);
+    else if (!m || m.state === 'deferred') unanswered = true;
   }
   const removals = new Set<string>();
   const removedItems: SyncPlanItem[] = [];
+  const held = new Set<string>();
   for (const e of remote) {
-    if (!e.uri || wanted.has(e.uri) || removals.has(e.uri)) continue;
+    if (!e.uri || wanted.has(e.uri) || undecided.has(e.uri) || removals.has(e.uri)) continue;
     if (!mirror && !ours.has(e.uri)) continue;
+    if (unanswered) {
+      held.add(e.uri);
+      continue;
+    }
     removals.add(e.uri);
     removedItems.push({
       action: 'remove',
@@ -222,6 +241,7 @@ export function planSpotify(
     adds,
     remaining,
     removals: [...removals],
+    held: held.size,
   };
 }
 
@@ -259,6 +279,11 @@ export async function syncToSpotify(session: SpotifySyncSession): Promise<SyncPl
   const planned = planSpotify(name, session.playlistId, remoteId, slots, matches, remote, ours, session.mirror);
   saveSyncPlan(db, target.id, planned.plan.items);
   progress.add('unchanged', planned.plan.counts.unchanged);
+  if (planned.held > 0) {
+    log.warn(
+      `'${name}': ${planned.held} ${planned.held === 1 ? 'entry' : 'entries'} Sleeve added would be removed, but Spotify did not answer for some tracks and they may be among them; the next sync removes what is still not wanted.`,
+    );
+  }
   if (session.dryRun || signal.aborted) return planned.plan;
 
   if (!remoteId) {
