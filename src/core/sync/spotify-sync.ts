@@ -93,6 +93,11 @@ async function matchSlots(session: SpotifySyncSession, slots: readonly Slot[]): 
   );
   progress.setTotal((progress.snapshot().total ?? 0) + unique.length);
   const results = new Map<SyncTrack, SpotifyMatch>();
+  // Spotify not answering now says nothing about the answer it gave before: that one is kept, and stays stored.
+  const answerOf = (track: SyncTrack, match: SpotifyMatch): SpotifyMatch => {
+    const earlier = track.trackId === null ? undefined : stored.get(track.trackId);
+    return match.state === 'deferred' && earlier?.state === 'matched' ? earlier : match;
+  };
   const pending: SyncTrack[] = [];
   for (const track of unique) {
     const known = track.trackId === null ? undefined : stored.get(track.trackId);
@@ -110,10 +115,7 @@ async function matchSlots(session: SpotifySyncSession, slots: readonly Slot[]): 
     workers: session.workers,
     signal: session.signal,
     onSettled: (track, match, retried) => {
-      // Spotify not answering now says nothing about the answer it gave before: that one is kept.
-      const earlier = track.trackId === null ? undefined : stored.get(track.trackId);
-      const keepEarlier = match.state === 'deferred' && earlier?.state === 'matched';
-      if (track.trackId !== null && !keepEarlier) saveMatch(db, track.trackId, match, fingerprintOf(track));
+      if (track.trackId !== null && answerOf(track, match) === match) saveMatch(db, track.trackId, match, fingerprintOf(track));
       if (retried) {
         // The first attempt counted it deferred.
         progress.add('deferred', -1);
@@ -123,10 +125,7 @@ async function matchSlots(session: SpotifySyncSession, slots: readonly Slot[]): 
       progress.add(MATCH_COUNTER[match.state]);
     },
   });
-  for (const [track, match] of matched) {
-    const earlier = track.trackId === null ? undefined : stored.get(track.trackId);
-    results.set(track, match.state === 'deferred' && earlier?.state === 'matched' ? earlier : match);
-  }
+  for (const [track, match] of matched) results.set(track, answerOf(track, match));
   return results;
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatCount, formatDuration } from '../../../shared/format';
 import { isFinished } from '../../../shared/jobs';
-import type { SyncAction, SyncPlan, SyncPlanItem } from '../../../shared/sync';
+import { countPlan, SYNC_ACTIONS, type SyncAction, type SyncPlan, type SyncPlanItem } from '../../../shared/sync';
 import { shortcut } from '../keys';
 import { useJobsStore } from '../stores/jobs';
 import { usePlaylistsStore } from '../stores/playlists';
@@ -65,8 +65,8 @@ export function SyncDialog() {
   }, [s.open, actions]);
 
   const totals = useMemo(() => {
-    const sum: Record<SyncAction, number> = { add: 0, remove: 0, update: 0, unchanged: 0, unmatched: 0, review: 0 };
-    for (const plan of s.plans) for (const a of Object.keys(sum) as SyncAction[]) sum[a] += plan.counts[a];
+    const sum = countPlan([]);
+    for (const plan of s.plans) for (const a of SYNC_ACTIONS) sum[a] += plan.counts[a];
     return sum;
   }, [s.plans]);
 
